@@ -1,1 +1,1 @@
-"""Placeholder."""
+"""Alembic migrations of the SummitWatch schema."""

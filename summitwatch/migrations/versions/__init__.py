@@ -1,1 +1,1 @@
-"""Placeholder."""
+"""Migration scripts, one per schema revision."""

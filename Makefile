@@ -1,0 +1,51 @@
+# SummitWatch entry points. `make run` and `make test` are the two set-up commands of the README:
+# each creates .venv and installs the project when needed.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEPS := pyproject.toml
+
+.PHONY: run demo test lint format bench bench-collect bench-classify bench-digest browser clean
+
+$(STAMP): $(DEPS)
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run demo: $(STAMP)
+	$(BIN)/summitwatch demo
+
+# Chromium for the browser tests comes from Debian's packages (browsers cannot be downloaded).
+browser:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver) >/dev/null; \
+	  else echo "chromium missing: browser tests will be skipped (apt-get install chromium chromium-driver)"; fi; }
+
+test: $(STAMP) browser
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy collectors classifier alerts summitwatch
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: bench-collect bench-classify bench-digest
+
+bench-collect: $(STAMP)
+	$(BIN)/python bench/bench_collect.py --feeds 1000
+
+bench-classify: $(STAMP)
+	$(BIN)/python bench/bench_classify.py
+
+bench-digest: $(STAMP)
+	$(BIN)/python bench/bench_digest.py
+
+clean:
+	rm -rf $(VENV) demo-run .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,143 @@
+"""The classifier's front door: turn items into verdicts with a trained model.
+
+``Detector`` bundles the gazetteer, the cue lexicon and a ``SummitModel``; ``classify_many`` is
+the batch path the pipeline uses (one matrix product for the whole batch), ``classify`` the
+single-item one. A verdict is flagged when its calibrated score reaches the threshold *and* a
+pair of states with at least one watched state was found: a summit we cannot name is shown as a
+near miss, never as an alert.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import py3langid
+
+from classifier.cues import CueLexicon
+from classifier.event import read_event
+from classifier.features import Analysis, analyse
+from classifier.gazetteer import Gazetteer
+from classifier.model import SummitModel
+from classifier.verdict import Evidence, Verdict
+
+DEFAULT_WATCHED = ("KZ", "KG", "TJ", "TM", "UZ")
+REASON_NAMES = {
+    "leader_states_eq2": "two leaders named",
+    "leader_meeting": "leaders meeting",
+    "states_ge3": "three or more states",
+    "phone_no_visit": "phone call",
+    "ministerial_no_leader": "minister-level",
+    "multilateral_and_many": "multilateral format",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ItemInput:
+    title: str
+    text: str
+    lang: str | None = None
+    published: date | None = None
+
+
+class Detector:
+    def __init__(
+        self,
+        model: SummitModel,
+        *,
+        watched: Collection[str] = DEFAULT_WATCHED,
+        threshold: float = 0.5,
+        gazetteer: Gazetteer | None = None,
+        lexicon: CueLexicon | None = None,
+    ) -> None:
+        self.model = model
+        self.watched = frozenset(watched)
+        self.threshold = threshold
+        self.gazetteer = gazetteer or Gazetteer.default()
+        self.lexicon = lexicon or CueLexicon.default()
+
+    def analyse(self, title: str, text: str) -> Analysis:
+        return analyse(title, text, self.gazetteer, self.lexicon)
+
+    def classify(
+        self, title: str, text: str, lang: str | None = None, published: date | None = None
+    ) -> Verdict:
+        return self.classify_many([ItemInput(title, text, lang, published)])[0]
+
+    def classify_many(self, items: Sequence[ItemInput], *, explain: bool = True) -> list[Verdict]:
+        if not items:
+            return []
+        analyses = [self.analyse(i.title, i.text) for i in items]
+        scores, matrix = self.model.scores(analyses, self.watched)
+        verdicts = []
+        for row, (item, analysis, score) in enumerate(zip(items, analyses, scores, strict=True)):
+            facts = read_event(analysis, self.watched, item.published)
+            raw = float(score)
+            if not facts.countries:
+                # no nameable pair with a watched state: keep it visible as a near miss only
+                raw = min(raw, self.threshold * 0.9)
+            label = raw >= self.threshold
+            reasons = (
+                tuple(_reason(n, v) for n, v in self.model.contributions(matrix[row]))
+                if explain else ()
+            )
+            evidence = _evidence(analysis)
+            verdicts.append(
+                Verdict(
+                    score=round(raw, 4),
+                    label=label,
+                    countries=facts.countries,
+                    visitor=facts.visitor,
+                    host=facts.host,
+                    status=facts.status,
+                    event_date=facts.event_date,
+                    place=facts.place,
+                    language=item.lang or _detect_language(item.title + " " + item.text),
+                    model_version=self.model.version,
+                    summary=_summary(label, facts.countries, evidence, facts.place),
+                    reasons=reasons,
+                    evidence=evidence,
+                )
+            )
+        return verdicts
+
+
+def _detect_language(text: str) -> str | None:
+    if not text.strip():
+        return None
+    return str(py3langid.classify(text[:1000])[0])
+
+
+def _reason(name: str, value: float) -> str:
+    label = REASON_NAMES.get(name, name)
+    return f"{'+' if value >= 0 else '-'}{abs(value):.2f} {label}"
+
+
+def _evidence(analysis: Analysis) -> tuple[Evidence, ...]:
+    out: list[Evidence] = []
+    for field_name, mentions, cues in (
+        ("title", analysis.title_mentions, analysis.title_cues),
+        ("text", analysis.text_mentions, analysis.text_cues),
+    ):
+        out.extend(Evidence(m.kind, m.code, m.text, field_name, m.start, m.end) for m in mentions)
+        out.extend(Evidence("cue", c.cue, c.text, field_name, c.start, c.end) for c in cues)
+    return tuple(sorted(out, key=lambda e: (e.field != "title", e.start)))
+
+
+def _summary(
+    label: bool, countries: tuple[str, ...], evidence: tuple[Evidence, ...], place: str | None
+) -> str:
+    leaders = sorted({e.text for e in evidence if e.kind == "leader"})[:3]
+    cues = sorted({e.label.replace("_", " ") for e in evidence if e.kind == "cue"})[:4]
+    parts = []
+    if countries:
+        parts.append("–".join(countries))
+    if leaders:
+        parts.append("leaders: " + ", ".join(leaders))
+    if cues:
+        parts.append("cues: " + ", ".join(cues))
+    if place:
+        parts.append(f"place: {place}")
+    head = "Bilateral summit" if label else "Not a bilateral summit"
+    return head + (" — " + "; ".join(parts) if parts else "")

@@ -1,0 +1,114 @@
+"""Scoring a labelled file with a model, without training on it.
+
+Produces the figures ``summitwatch evaluate`` prints: precision, recall, F1, the confusion
+matrix, dyad accuracy (share of true positives whose predicted pair equals the labelled pair),
+the same per language, false-positive rates per hard-negative category, the worst errors and the
+scoring speed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import py3langid
+
+from classifier.detector import Detector, ItemInput
+from classifier.verdict import Example, Verdict
+
+
+@dataclass
+class Counts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    tn: int = 0
+
+    def add(self, truth: int, predicted: bool) -> None:
+        if predicted and truth:
+            self.tp += 1
+        elif predicted:
+            self.fp += 1
+        elif truth:
+            self.fn += 1
+        else:
+            self.tn += 1
+
+    def summary(self) -> dict[str, Any]:
+        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        n = self.tp + self.fp + self.fn + self.tn
+        return {"n": n, "precision": round(p, 4), "recall": round(r, 4), "f1": round(f1, 4)}
+
+
+@dataclass
+class Report:
+    n: int
+    overall: dict[str, Any]
+    confusion: dict[str, int]
+    dyad_accuracy: float
+    by_lang: dict[str, dict[str, Any]]
+    by_category: dict[str, dict[str, Any]]
+    items_per_second: float
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "n": self.n,
+            "precision": self.overall["precision"],
+            "recall": self.overall["recall"],
+            "f1": self.overall["f1"],
+            "dyad_accuracy": self.dyad_accuracy,
+            "confusion": self.confusion,
+            "by_lang": self.by_lang,
+            "by_category": self.by_category,
+            "items_per_second": self.items_per_second,
+            "errors": self.errors,
+        }
+
+
+def evaluate(detector: Detector, examples: Sequence[Example], worst: int = 10) -> Report:
+    inputs = [ItemInput(e.title, e.text, e.lang) for e in examples]
+    started = time.perf_counter()
+    verdicts = detector.classify_many(inputs, explain=False)
+    elapsed = time.perf_counter() - started
+    overall, per_lang = Counts(), defaultdict(Counts)
+    per_category: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    dyad_hits = dyad_total = 0
+    errors: list[tuple[float, Example, Verdict]] = []
+    for example, verdict in zip(examples, verdicts, strict=True):
+        lang = example.lang or str(py3langid.classify(example.title + " " + example.text)[0])
+        overall.add(example.label, verdict.label)
+        per_lang[lang].add(example.label, verdict.label)
+        if example.category:
+            per_category[example.category][0] += 1
+            per_category[example.category][1] += int(verdict.label)
+        if example.label and verdict.label and example.countries:
+            dyad_total += 1
+            dyad_hits += int(set(verdict.countries) == set(example.countries))
+        if bool(example.label) != verdict.label:
+            errors.append((abs(example.label - verdict.score), example, verdict))
+    errors.sort(key=lambda t: t[0], reverse=True)
+    return Report(
+        n=len(examples),
+        overall=overall.summary(),
+        confusion={"tp": overall.tp, "fp": overall.fp, "fn": overall.fn, "tn": overall.tn},
+        dyad_accuracy=round(dyad_hits / dyad_total, 4) if dyad_total else 0.0,
+        by_lang={lang: c.summary() for lang, c in sorted(per_lang.items())},
+        by_category={
+            cat: {"n": n, "flagged": k, "rate": round(k / n, 4)}
+            for cat, (n, k) in sorted(per_category.items())
+        },
+        items_per_second=round(len(examples) / elapsed, 1) if elapsed > 0 else 0.0,
+        errors=[
+            {
+                "id": e.id, "lang": e.lang, "label": e.label, "score": v.score,
+                "countries": list(v.countries), "title": e.title[:120], "why": v.summary,
+            }
+            for _, e, v in errors[:worst]
+        ],
+    )

@@ -1,0 +1,153 @@
+"""Feature extraction: from a title and a text to the numbers the model weighs.
+
+Two kinds of features. Structured ones come from the gazetteer (which states, leaders, capitals
+are named, and where) and the cue lexicon (talks, state visit, phone call, multilateral formats,
+ministers ...), counted separately in the title and the body because a headline says what the
+article is about. Text features are character n-grams of the text with every state, leader and
+place replaced by a placeholder, so that the model learns how a summit is reported ("held talks
+with ⟨L⟩ in ⟨P⟩") rather than which countries happened to meet in the training examples.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from classifier.cues import CueHit, CueLexicon
+from classifier.gazetteer import Gazetteer, Mention
+
+# placeholders used in the masked text; single characters keep n-grams short
+MASKS = {"country": "⟨C⟩", "adjective": "⟨A⟩", "capital": "⟨P⟩", "venue": "⟨P⟩", "leader": "⟨L⟩"}
+STRONG_KINDS = frozenset({"country", "adjective", "leader"})
+TITLE_CUES = (
+    "talks", "state_visit", "counterpart", "summit", "phone_call", "multilateral", "ministerial",
+    "parliamentary", "announcement", "held", "sidelines", "bilateral", "leader_title",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """Everything the gazetteer and the cue lexicon found in one item."""
+
+    title: str
+    text: str
+    title_mentions: tuple[Mention, ...]
+    text_mentions: tuple[Mention, ...]
+    title_cues: tuple[CueHit, ...]
+    text_cues: tuple[CueHit, ...]
+
+    @property
+    def mentions(self) -> tuple[Mention, ...]:
+        return self.title_mentions + self.text_mentions
+
+    @property
+    def cues(self) -> tuple[CueHit, ...]:
+        return self.title_cues + self.text_cues
+
+
+def analyse(title: str, text: str, gazetteer: Gazetteer, lexicon: CueLexicon) -> Analysis:
+    return Analysis(
+        title=title,
+        text=text,
+        title_mentions=tuple(gazetteer.find(title)),
+        text_mentions=tuple(gazetteer.find(text)),
+        title_cues=tuple(lexicon.find(title)),
+        text_cues=tuple(lexicon.find(text)),
+    )
+
+
+def state_weights(analysis: Analysis) -> Counter[str]:
+    """How strongly each state is a principal of the item: leaders and the title count most."""
+    weights: Counter[str] = Counter()
+    for m, in_title in [(m, True) for m in analysis.title_mentions] + [
+        (m, False) for m in analysis.text_mentions
+    ]:
+        base = {"leader": 3.0, "country": 2.0, "adjective": 1.5}.get(m.kind, 0.7)
+        if getattr(m, "ambiguous", False):
+            base *= 0.4
+        weights[m.code] += base * (2.0 if in_title else 1.0)
+    return weights
+
+
+def _log(n: float) -> float:
+    return math.log1p(n)
+
+
+def structured_features(analysis: Analysis, watched: Collection[str]) -> dict[str, float]:
+    """Named numeric features; the names appear in explanations, so keep them readable."""
+    f: dict[str, float] = {}
+    strong = [m for m in analysis.mentions if m.kind in STRONG_KINDS]
+    states = {m.code for m in strong}
+    title_states = {m.code for m in analysis.title_mentions if m.kind in STRONG_KINDS}
+    leader_states = {m.code for m in analysis.mentions if m.kind == "leader"}
+    title_leader_states = {m.code for m in analysis.title_mentions if m.kind == "leader"}
+    watched_states = states & set(watched)
+    weights = state_weights(analysis)
+    ranked = weights.most_common()
+    total = sum(weights.values()) or 1.0
+    top2 = sum(w for _, w in ranked[:2]) / total
+
+    f["states"] = float(len(states))
+    f["states_ge3"] = float(len(states) >= 3)
+    f["states_ge4"] = float(len(states) >= 4)
+    f["states_eq2"] = float(len(states) == 2)
+    f["title_states"] = float(len(title_states))
+    f["title_states_eq2"] = float(len(title_states) == 2)
+    f["watched_named"] = float(bool(watched_states))
+    f["watched_in_title"] = float(bool(title_states & set(watched)))
+    f["leader_states"] = float(len(leader_states))
+    f["leader_states_eq2"] = float(len(leader_states) == 2)
+    f["leader_states_ge3"] = float(len(leader_states) >= 3)
+    f["watched_leader"] = float(bool(leader_states & set(watched)))
+    f["title_leaders"] = float(len(title_leader_states))
+    f["top2_share"] = top2
+    f["pair_with_watched"] = float(
+        len(states) >= 2 and bool(watched_states)
+    )
+    f["places"] = _log(sum(1 for m in analysis.mentions if m.kind in ("capital", "venue")))
+
+    title_counts = Counter(c.cue for c in analysis.title_cues)
+    text_counts = Counter(c.cue for c in analysis.text_cues)
+    for cue in CueLexicon.default().classes():
+        f[f"cue:{cue}"] = _log(title_counts[cue] + text_counts[cue])
+    for cue in TITLE_CUES:
+        f[f"title:{cue}"] = float(title_counts[cue] > 0)
+    meeting = title_counts["talks"] + title_counts["state_visit"] + title_counts["counterpart"]
+    f["title_meeting_no_phone"] = float(meeting > 0 and title_counts["phone_call"] == 0)
+    f["phone_no_visit"] = float(
+        (title_counts["phone_call"] + text_counts["phone_call"]) > 0
+        and (title_counts["state_visit"] + text_counts["state_visit"]) == 0
+    )
+    f["ministerial_no_leader"] = float(
+        (title_counts["ministerial"] + text_counts["ministerial"]) > 0 and not leader_states
+    )
+    f["leader_meeting"] = float(
+        len(leader_states) >= 2
+        and (text_counts["talks"] + text_counts["state_visit"] + meeting) > 0
+    )
+    f["multilateral_and_many"] = float(
+        (title_counts["multilateral"] + text_counts["multilateral"]) > 0 and len(states) >= 3
+    )
+    f["length"] = _log(len(analysis.title) + len(analysis.text)) / 8.0
+    return f
+
+
+def masked_text(analysis: Analysis) -> str:
+    """Title and text with places and people replaced by placeholders, lower-cased."""
+
+    def mask(text: str, mentions: tuple[Mention, ...]) -> str:
+        out, pos = [], 0
+        for m in mentions:
+            out.append(text[pos : m.start])
+            out.append(MASKS.get(m.kind, "⟨P⟩"))
+            pos = m.end
+        out.append(text[pos:])
+        return "".join(out)
+
+    return (
+        mask(analysis.title, analysis.title_mentions)
+        + " ⟨T⟩ "
+        + mask(analysis.text, analysis.text_mentions)
+    ).lower()

@@ -1,0 +1,163 @@
+"""The summit model: a calibrated linear model over structured and masked-text features.
+
+Training is deterministic (fixed folds, lbfgs). The model is a logistic regression over the
+structured features of ``classifier.features`` (standardised) and character n-grams of the
+masked text (down-weighted, since a few hundred examples cannot carry many n-gram weights).
+Its decision value is calibrated with Platt scaling fitted on out-of-fold decision values, so the
+score means what it says and one linear model still explains every verdict: each feature's
+contribution is its weight times its value.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import sklearn
+from scipy import sparse
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+
+from classifier.features import Analysis, masked_text, structured_features
+
+TEXT_WEIGHT = 0.35
+CODE_VERSION = "3"
+
+
+@dataclass
+class SummitModel:
+    """Fitted parameters plus the metadata the model file carries."""
+
+    version: str = ""
+    trained_at: str = ""
+    sklearn_version: str = sklearn.__version__
+    n_train: int = 0
+    n_positive: int = 0
+    metrics: dict[str, Any] = field(default_factory=dict)
+    sources: dict[str, int] = field(default_factory=dict)
+    dict_vectorizer: DictVectorizer | None = None
+    mean: Any = None
+    scale: Any = None
+    tfidf: TfidfVectorizer | None = None
+    coef: Any = None
+    intercept: float = 0.0
+    platt_a: float = 1.0
+    platt_b: float = 0.0
+
+    # -- features ----------------------------------------------------------------------
+
+    def _matrix(
+        self, analyses: Sequence[Analysis], watched: Collection[str]
+    ) -> sparse.csr_matrix:
+        assert self.dict_vectorizer is not None and self.tfidf is not None
+        dense = self.dict_vectorizer.transform(
+            [structured_features(a, watched) for a in analyses]
+        )
+        dense = (dense - self.mean) / self.scale
+        text = self.tfidf.transform([masked_text(a) for a in analyses]) * TEXT_WEIGHT
+        return sparse.hstack([sparse.csr_matrix(dense), text], format="csr")
+
+    def feature_names(self) -> list[str]:
+        assert self.dict_vectorizer is not None and self.tfidf is not None
+        names = list(self.dict_vectorizer.get_feature_names_out())
+        return names + [f"text:{g!r}" for g in self.tfidf.get_feature_names_out()]
+
+    # -- fitting -----------------------------------------------------------------------
+
+    def fit(
+        self, analyses: Sequence[Analysis], labels: Sequence[int], watched: Collection[str]
+    ) -> SummitModel:
+        y = np.asarray(labels, dtype=int)
+        self.dict_vectorizer = DictVectorizer(sparse=False)
+        dense = self.dict_vectorizer.fit_transform(
+            [structured_features(a, watched) for a in analyses]
+        )
+        self.mean = dense.mean(axis=0)
+        self.scale = dense.std(axis=0) + 1e-6
+        self.tfidf = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(3, 5), min_df=2, max_features=30000,
+            sublinear_tf=True, dtype=np.float32,
+        )
+        self.tfidf.fit([masked_text(a) for a in analyses])
+        x = self._matrix(analyses, watched)
+        decision = np.zeros(len(y))
+        folds = StratifiedKFold(n_splits=min(5, int(np.bincount(y).min())), shuffle=True,
+                                random_state=0)
+        for train, test in folds.split(x, y):
+            fold = _logreg().fit(x[train], y[train])
+            decision[test] = fold.decision_function(x[test])
+        platt = LogisticRegression(C=1e4).fit(decision.reshape(-1, 1), y)
+        self.platt_a, self.platt_b = float(platt.coef_[0, 0]), float(platt.intercept_[0])
+        oof = self._calibrate(decision) >= 0.5
+        self.metrics = _metrics(y, oof)
+        full = _logreg().fit(x, y)
+        self.coef, self.intercept = full.coef_[0].astype(np.float64), float(full.intercept_[0])
+        self.n_train, self.n_positive = len(y), int(y.sum())
+        self.trained_at = datetime.now(UTC).isoformat(timespec="seconds")
+        return self
+
+    def _calibrate(self, decision: Any) -> Any:
+        return 1.0 / (1.0 + np.exp(-(self.platt_a * decision + self.platt_b)))
+
+    # -- scoring -----------------------------------------------------------------------
+
+    def scores(
+        self, analyses: Sequence[Analysis], watched: Collection[str]
+    ) -> tuple[Any, sparse.csr_matrix]:
+        x = self._matrix(analyses, watched)
+        decision = x @ self.coef + self.intercept
+        return self._calibrate(np.asarray(decision).ravel()), x
+
+    def contributions(self, row: sparse.csr_matrix, top: int = 5) -> list[tuple[str, float]]:
+        """The features of one row that moved the decision most (weight × value × Platt a)."""
+        names = self.feature_names()
+        row = row.tocsr()
+        pairs = [
+            (names[j], float(v * self.coef[j] * self.platt_a))
+            for j, v in zip(row.indices, row.data, strict=True)
+            if v != 0.0
+        ]
+        pairs.sort(key=lambda p: abs(p[1]), reverse=True)
+        return pairs[:top]
+
+
+def _logreg() -> LogisticRegression:
+    return LogisticRegression(C=0.5, class_weight="balanced", max_iter=2000)
+
+
+def _metrics(y: Any, predicted: Any) -> dict[str, Any]:
+    tp = int(((predicted == 1) & (y == 1)).sum())
+    fp = int(((predicted == 1) & (y == 0)).sum())
+    fn = int(((predicted == 0) & (y == 1)).sum())
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"cv_precision": round(precision, 4), "cv_recall": round(recall, 4),
+            "cv_f1": round(f1, 4)}
+
+
+def training_key(payload: Sequence[str]) -> str:
+    """Digest of the training inputs and the library versions: the model cache key."""
+    h = hashlib.sha256()
+    for part in [CODE_VERSION, sklearn.__version__, np.__version__, *payload]:
+        h.update(part.encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def describe(model: SummitModel) -> str:
+    return json.dumps(
+        {
+            "version": model.version, "trained_at": model.trained_at,
+            "sklearn_version": model.sklearn_version, "n_train": model.n_train,
+            "n_positive": model.n_positive, "metrics": model.metrics, "sources": model.sources,
+        },
+        ensure_ascii=False,
+    )

@@ -1,0 +1,151 @@
+"""Training data and the model cache.
+
+The shipped model trains from ``seeds/``: every ``*.txt`` there is a positive seed article (its
+first line is taken as the headline) and every ``*.jsonl`` holds labelled examples (fields
+``title``, ``text``, ``label``, optional ``countries``, ``lang``, ``category``). Reviewers' labels
+and ``--labels`` files are added on top. A trained model is cached outside the repository under a
+key made of the training data and the library versions, so the same inputs never train twice and
+a changed seed or library retrains.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Collection, Iterable, Sequence
+from pathlib import Path
+
+import joblib
+
+from classifier.cues import CueLexicon
+from classifier.detector import DEFAULT_WATCHED
+from classifier.features import analyse
+from classifier.gazetteer import Gazetteer
+from classifier.model import SummitModel, training_key
+from classifier.verdict import Example
+
+log = logging.getLogger(__name__)
+DATA_DIR = Path(__file__).parent / "data"
+
+
+class TrainingDataError(ValueError):
+    """A seeds or labels file cannot be read; the message names the file and line."""
+
+
+def read_jsonl(path: Path) -> list[Example]:
+    examples = []
+    with path.open(encoding="utf-8") as fh:
+        for number, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+                label = int(obj["label"])
+                if label not in (0, 1):
+                    raise ValueError("label must be 0 or 1")
+                examples.append(
+                    Example(
+                        title=str(obj.get("title") or ""),
+                        text=str(obj.get("text") or ""),
+                        label=label,
+                        countries=tuple(str(c).upper() for c in obj.get("countries") or ()),
+                        lang=obj.get("lang"),
+                        category=obj.get("category"),
+                        id=str(obj.get("id") or f"{path.name}:{number}"),
+                    )
+                )
+            except (ValueError, KeyError, TypeError) as exc:
+                raise TrainingDataError(f"{path}:{number}: not a labelled example ({exc})") from None
+    return examples
+
+
+def read_seed_article(path: Path) -> Example:
+    lines = [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    if not lines:
+        raise TrainingDataError(f"{path}: empty seed article")
+    return Example(title=lines[0], text="\n".join(lines[1:]), label=1, id=path.name)
+
+
+def load_seeds(seeds_dir: Path) -> list[Example]:
+    if not seeds_dir.is_dir():
+        raise TrainingDataError(f"seeds folder {seeds_dir} does not exist")
+    examples: list[Example] = []
+    for path in sorted(seeds_dir.iterdir()):
+        if path.suffix == ".txt":
+            examples.append(read_seed_article(path))
+        elif path.suffix == ".jsonl":
+            examples.extend(read_jsonl(path))
+    if not any(e.label == 1 for e in examples) or not any(e.label == 0 for e in examples):
+        raise TrainingDataError(f"{seeds_dir}: needs positive and negative examples")
+    return examples
+
+
+def _payload(examples: Sequence[Example]) -> list[str]:
+    data_files = sorted(DATA_DIR.glob("*.json"))
+    parts = [p.read_text(encoding="utf-8") for p in data_files]
+    parts.extend(f"{e.label}\t{e.title}\t{e.text}" for e in examples)
+    return parts
+
+
+def train(
+    examples: Sequence[Example],
+    *,
+    watched: Collection[str] = DEFAULT_WATCHED,
+    sources: dict[str, int] | None = None,
+) -> SummitModel:
+    """Train a model (deterministically) on ``examples``."""
+    gazetteer, lexicon = Gazetteer.default(), CueLexicon.default()
+    analyses = [analyse(e.title, e.text, gazetteer, lexicon) for e in examples]
+    model = SummitModel().fit(analyses, [e.label for e in examples], watched)
+    key = training_key(_payload(examples))
+    model.version = f"sw-{key[:12]}"
+    model.sources = dict(sources or {"examples": len(examples)})
+    return model
+
+
+def model_path(cache_dir: Path, examples: Sequence[Example]) -> Path:
+    return cache_dir / f"model-{training_key(_payload(examples))[:24]}.joblib"
+
+
+def save_model(model: SummitModel, path: Path) -> None:
+    """Atomic write: a crash mid-save never leaves a half model in the cache."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    os.close(fd)
+    try:
+        joblib.dump(model, tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def load_or_train(
+    examples: Sequence[Example],
+    cache_dir: Path,
+    *,
+    sources: dict[str, int] | None = None,
+    force: bool = False,
+) -> SummitModel:
+    path = model_path(cache_dir, examples)
+    if path.is_file() and not force:
+        try:
+            model = joblib.load(path)
+            if isinstance(model, SummitModel):
+                return model
+        except Exception as exc:  # a corrupt cache entry is rebuilt, never fatal
+            log.warning("model cache %s unreadable (%s); retraining", path, exc)
+    model = train(examples, sources=sources)
+    save_model(model, path)
+    return model
+
+
+def combine(*groups: Iterable[Example]) -> list[Example]:
+    """Concatenate example groups, later groups overriding identical (title, text) pairs."""
+    merged: dict[tuple[str, str], Example] = {}
+    for group in groups:
+        for e in group:
+            merged[(e.title.strip(), e.text.strip())] = e
+    return list(merged.values())

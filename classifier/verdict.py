@@ -1,0 +1,52 @@
+"""The classifier's output: a verdict per item, with the evidence behind it.
+
+These frozen dataclasses are the only things that leave the classifier package: the application
+stores them (with the model version) and shows their evidence to reviewers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A span of the input that the verdict rests on."""
+
+    kind: str  # "country" | "adjective" | "capital" | "venue" | "leader" | "cue"
+    label: str  # ISO code for places and people, cue class for cues
+    text: str
+    field: str  # "title" | "text"
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    score: float
+    label: bool
+    countries: tuple[str, ...]  # the two states, or () when no pair was found
+    visitor: str | None
+    host: str | None
+    status: str  # "announced" | "held" | "unknown"
+    event_date: date | None
+    place: str | None
+    language: str | None
+    model_version: str
+    summary: str  # one line: why the item was (or was not) flagged
+    reasons: tuple[str, ...]  # the features that pushed the score most, signed
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A labelled training or evaluation example."""
+
+    title: str
+    text: str
+    label: int
+    countries: tuple[str, ...] = ()
+    lang: str | None = None
+    category: str | None = None
+    id: str | None = None

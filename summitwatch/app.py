@@ -1,0 +1,83 @@
+"""The application context: resolved settings, the open database and the trained detector.
+
+Every command and the web UI start from ``open_app``: it resolves the settings (validating
+country codes against the gazetteer), opens and upgrades the database, and merges the
+configuration file's feeds, recipients and countries into it. The detector is loaded lazily,
+since listing feeds should not wait for a model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from classifier.detector import Detector
+from classifier.gazetteer import Gazetteer
+from summitwatch.settings import Settings, load_settings, normalise_countries
+from summitwatch.validation import validate_feed, validate_recipient
+from summitwatch.storage import catalog
+from summitwatch.storage.db import Database, open_database
+
+
+def country_problem(code: str) -> str | None:
+    """None when ``code`` is a known ISO alpha-2 code, else a suggestion ("" when none)."""
+    gazetteer = Gazetteer.default()
+    if gazetteer.is_country(code):
+        return None
+    return gazetteer.suggest(code) or ""
+
+
+@dataclass
+class App:
+    settings: Settings
+    db: Database
+    _detector: Detector | None = field(default=None, repr=False)
+
+    @property
+    def watched(self) -> list[str]:
+        return catalog.watched_countries(self.db)
+
+    def detector(self) -> Detector:
+        from summitwatch import modelstore
+
+        if self._detector is None:
+            model = modelstore.active_model(self)
+            self._detector = Detector(
+                model, watched=self.watched, threshold=float(self.settings["classifier.threshold"])
+            )
+        else:
+            self._detector.watched = frozenset(self.watched)
+        return self._detector
+
+    def reset_detector(self) -> None:
+        self._detector = None
+
+    @property
+    def outbox_dir(self) -> Path:
+        return Path(str(self.settings["outbox.dir"])).expanduser()
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def open_app(
+    config: str | Path | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    env: Mapping[str, str] | None = None,
+) -> App:
+    settings = load_settings(config, overrides, env, validate_country=country_problem)
+    feeds = [validate_feed(f, f"feeds[{n}]") for n, f in enumerate(settings.feeds)]
+    recipients = []
+    for n, entry in enumerate(settings.recipients):
+        where = f"recipients[{n}]"
+        checked = validate_recipient(entry, where)
+        if entry.get("countries"):
+            checked["countries"] = normalise_countries(
+                entry["countries"], f"{where}.countries", country_problem
+            )
+        recipients.append(checked)
+    db = open_database(settings.database_url)
+    catalog.sync_from_settings(db, settings["watch.countries"], feeds, recipients)
+    return App(settings, db)

@@ -1,0 +1,230 @@
+"""The ``summitwatch`` command line: thin shells over the pipeline's functions.
+
+Global options (``--config``, ``--set key=value``) are resolved once into an ``App``. Every error
+the user can fix (a bad setting, an unreadable file) is printed as one line and exits with 2;
+the management sub-commands (feeds, countries, recipients, config, db) live in
+``summitwatch.cli_manage``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from summitwatch import cli_manage, pipeline
+from summitwatch.app import App, open_app
+from summitwatch.settings import SettingsError
+
+console = Console()
+err = Console(stderr=True)
+app = typer.Typer(no_args_is_help=True, add_completion=False,
+                  help="SummitWatch: bilateral summits involving Central Asia, in your inbox.")
+app.add_typer(cli_manage.feeds, name="feeds")
+app.add_typer(cli_manage.countries, name="countries")
+app.add_typer(cli_manage.recipients, name="recipients")
+app.add_typer(cli_manage.config, name="config")
+app.add_typer(cli_manage.db, name="db")
+
+
+class Context:
+    def __init__(self, config: Path | None, overrides: dict[str, Any]) -> None:
+        self.config, self.overrides, self._app = config, overrides, None  # type: ignore[var-annotated]
+
+    def app(self) -> App:
+        if self._app is None:
+            self._app = open_app(self.config, self.overrides)
+        return self._app
+
+
+def parse_sets(values: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for value in values:
+        key, sep, raw = value.partition("=")
+        if not sep:
+            raise SettingsError(f"--set {value!r}: expected KEY=VALUE, e.g. classifier.threshold=0.6")
+        out[key.strip()] = raw
+    return out
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    config: Annotated[Path | None, typer.Option(help="TOML configuration file.")] = None,
+    set_: Annotated[list[str], typer.Option("--set", help="Override a setting: KEY=VALUE.")] = [],  # noqa: B006
+) -> None:
+    from summitwatch.settings import BY_NAME
+
+    overrides = parse_sets(set_)
+    for key in overrides:
+        if key not in BY_NAME:
+            raise SettingsError(f"--set {key}: unknown setting (see `summitwatch config show`)")
+    ctx.obj = Context(config, overrides)
+
+
+def get_app(ctx: typer.Context) -> App:
+    obj: Context = ctx.find_root().obj
+    return obj.app()
+
+
+@app.command()
+def collect(
+    ctx: typer.Context,
+    once: Annotated[bool, typer.Option(help="Poll every due feed once and exit.")] = True,
+) -> None:
+    """Poll the feeds that are due and store new items."""
+    from summitwatch.progress import collect_with_progress
+
+    report = collect_with_progress(get_app(ctx))
+    console.print(report.line())
+    for url, message in report.errors[:20]:
+        console.print(f"  [red]failed[/red] {url}: {message}")
+
+
+@app.command()
+def classify(
+    ctx: typer.Context,
+    text: Annotated[str | None, typer.Argument(help="Text to score (title = first line).")] = None,
+    file: Annotated[Path | None, typer.Option(help="File to score.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+    pending: Annotated[bool, typer.Option(help="Score the stored items without a verdict.")] = False,
+    rescore: Annotated[bool, typer.Option(help="With --pending: rescore all stored items.")] = False,
+) -> None:
+    """Score text (argument, --file, or JSON Lines {"title","text"} on stdin), or stored items."""
+    from summitwatch.classify_cmd import classify_inputs, read_inputs
+
+    application = get_app(ctx)
+    if pending or rescore:
+        scored, flagged = pipeline.classify_pending(application, rescore=rescore)
+        console.print(f"{scored} items scored, {flagged} flagged")
+        return
+    inputs = read_inputs(text, file, sys.stdin)
+    classify_inputs(application, inputs, as_json, console)
+
+
+@app.command()
+def digest(
+    ctx: typer.Context,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print what would be sent.")] = False,
+    send: Annotated[bool, typer.Option("--send", help="Build what is due and deliver.")] = False,
+    preview: Annotated[str | None, typer.Option(help="Write RECIPIENT's digest HTML.")] = None,
+    now: Annotated[bool, typer.Option("--now", help="Treat every schedule as due now.")] = False,
+) -> None:
+    """Build and deliver email digests (default: --send)."""
+    from summitwatch.digest_cmd import run_digest
+
+    run_digest(get_app(ctx), console, dry_run=dry_run, send=send, preview=preview, force=now)
+
+
+@app.command()
+def run(
+    ctx: typer.Context,
+    once: Annotated[bool, typer.Option("--once", help="One full cycle, then exit.")] = False,
+) -> None:
+    """Run the scheduled loop: poll due feeds, classify, send digests on schedule."""
+    from summitwatch.scheduler import run_forever
+
+    application = get_app(ctx)
+    if once:
+        report = pipeline.run_cycle(application)
+        console.print(report.collect.line())
+        console.print(f"{report.scored} items scored, {report.flagged} flagged; "
+                      f"{len(report.digests)} digests built; delivery: {report.delivery}")
+        return
+    run_forever(application, console)
+
+
+@app.command()
+def train(
+    ctx: typer.Context,
+    labels: Annotated[list[Path], typer.Option(help="Extra labelled JSONL file(s).")] = [],  # noqa: B006
+    no_activate: Annotated[bool, typer.Option(help="Train and record, but keep the old model.")] = False,
+) -> None:
+    """Train a model from seeds/, reviewers' decisions and --labels files."""
+    from summitwatch import modelstore
+
+    outcome = modelstore.train_new(get_app(ctx), labels=list(labels), activate=not no_activate)
+    m = outcome.model
+    console.print(f"model {m.version}: {m.n_train} examples ({m.n_positive} positive), "
+                  f"cross-validated {m.metrics}")
+    if outcome.new_eval is not None and outcome.old_eval is not None:
+        console.print(f"on reviewed items: old F1 {outcome.old_eval['f1']} -> "
+                      f"new F1 {outcome.new_eval['f1']}")
+    console.print(f"saved to {outcome.path}" + (" and activated" if outcome.activated else ""))
+
+
+@app.command()
+def evaluate(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="Labelled JSONL (title, text, label, ...).")],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
+) -> None:
+    """Score a labelled file with the current model (never trains on it)."""
+    from classifier.evaluation import evaluate as run_evaluation
+    from classifier.training import read_jsonl
+    from summitwatch.classify_cmd import print_report
+
+    report = run_evaluation(get_app(ctx).detector(), read_jsonl(file))
+    if as_json:
+        console.print_json(json.dumps(report.as_json(), ensure_ascii=False))
+    else:
+        print_report(report, console)
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str | None, typer.Option(help="Bind address.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port.")] = None,
+) -> None:
+    """Start the review web UI and JSON API."""
+    import uvicorn
+
+    from summitwatch.web.server import create_app
+
+    application = get_app(ctx)
+    bind = host or str(application.settings["web.host"])
+    uvicorn.run(create_app(application), host=bind, port=port or int(application.settings["web.port"]))
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    workdir: Annotated[Path, typer.Option(help="Folder for the demo database and outbox.")] = Path(
+        "demo-run"
+    ),
+) -> None:
+    """Serve the bundled demo feeds on 127.0.0.1 and run one full cycle, offline."""
+    from summitwatch.demo import run_demo
+
+    obj: Context = ctx.find_root().obj
+    run_demo(workdir, console, obj.overrides)
+
+
+def render_table(title: str, columns: list[str], rows: list[list[str]]) -> Table:
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
+def main() -> None:
+    try:
+        app()
+    except SettingsError as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False)
+        raise SystemExit(2) from None
+    except FileNotFoundError as exc:
+        err.print(f"error: {exc.strerror}: {exc.filename}", markup=False, highlight=False)
+        raise SystemExit(2) from None
+
+
+if __name__ == "__main__":
+    main()

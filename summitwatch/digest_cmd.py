@@ -1,0 +1,62 @@
+"""``summitwatch digest``: dry run, build-and-send, and HTML preview for one recipient."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rich.console import Console
+
+from summitwatch import pipeline
+from summitwatch.app import App
+from summitwatch.settings import SettingsError
+
+
+def run_digest(
+    app: App, console: Console, *, dry_run: bool, send: bool, preview: str | None, force: bool
+) -> None:
+    if preview:
+        write_preview(app, preview, console)
+        return
+    plans = pipeline.build_digests(app, datetime.now(UTC), dry_run=dry_run, force=force)
+    for plan in plans:
+        if plan.subject is None:
+            console.print(f"{plan.recipient}: nothing new for {plan.period} (no digest)")
+        else:
+            verb = "would send" if dry_run else "built"
+            console.print(f"{plan.recipient}: {verb} '{plan.subject}' "
+                          f"({plan.events} events, {plan.items} items, period {plan.period})")
+    if not plans:
+        console.print("no digest is due")
+    if dry_run:
+        return
+    report = pipeline.deliver(app)
+    console.print(f"delivery: {report}")
+    if not app.settings["smtp.host"]:
+        console.print(f"(no SMTP server configured: messages are in {app.outbox_dir.resolve()})")
+
+
+def write_preview(app: App, email: str, console: Console) -> None:
+    from alerts import DigestStats, Period, Schedule, build_digest, group_events
+    from summitwatch.storage import catalog
+    from summitwatch.storage import items as item_store
+
+    records = [r for r in catalog.list_recipients(app.db) if r.email == email]
+    if not records:
+        raise SettingsError(f"no recipient {email!r} (see `summitwatch recipients list`)")
+    threshold = float(app.settings["classifier.threshold"])
+    recipient = pipeline.recipient_of(records[0], app.watched, threshold)
+    Schedule.parse(recipient.schedule, recipient.timezone)
+    now = datetime.now(UTC)
+    views = item_store.digest_candidates(app.db, email, recipient.countries, recipient.min_score)
+    events = group_events([pipeline.to_digest_item(v) for v in views])
+    message = build_digest(
+        replace(recipient, send_empty=True),
+        events, DigestStats(len(views), len(views)), Period(now, now),
+        sender=str(app.settings["smtp.sender"]), now=now,
+    )
+    assert message is not None
+    path = Path(f"digest-preview-{email.split('@')[0]}.html").resolve()
+    path.write_text(message.html, encoding="utf-8")
+    console.print(f"preview of {len(events)} events written to {path}")

@@ -1,0 +1,127 @@
+"""Which model is active, and how a new one is trained from seeds, reviews and label files.
+
+The seed-only model is built on first use and cached (``classifier.training``); a model trained
+with reviewers' labels is recorded in the ``models`` table and becomes active when
+``summitwatch train`` (or the web UI) activates it. Before a new model replaces the old one, both
+are evaluated on the reviewed items so the reviewer sees whether it got better.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import joblib
+import platformdirs
+
+from classifier.detector import Detector
+from classifier.evaluation import evaluate
+from classifier.model import SummitModel
+from classifier.training import combine, load_or_train, load_seeds, read_jsonl, save_model, train
+from classifier.verdict import Example
+from summitwatch.storage import items as item_store
+from summitwatch.storage import registry
+
+log = logging.getLogger(__name__)
+PROJECT_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def seeds_dir(app: Any) -> Path:
+    configured = str(app.settings["classifier.seeds_dir"])
+    if configured:
+        return Path(configured).expanduser()
+    return PROJECT_SEEDS if PROJECT_SEEDS.is_dir() else Path("seeds")
+
+
+def cache_dir(app: Any) -> Path:
+    configured = str(app.settings["classifier.cache_dir"])
+    base = Path(configured).expanduser() if configured else Path(
+        platformdirs.user_cache_dir("summitwatch")
+    )
+    return base / "models"
+
+
+def seed_model(app: Any) -> SummitModel:
+    examples = load_seeds(seeds_dir(app))
+    return load_or_train(examples, cache_dir(app), sources={"seeds": len(examples)})
+
+
+def active_model(app: Any) -> SummitModel:
+    current = registry.active(app.db)
+    path = Path(current[0]) if current is not None and current[0] else None
+    if path is not None and path.is_file():
+        try:
+            model = joblib.load(path)
+            if isinstance(model, SummitModel):
+                return model
+        except Exception as exc:  # fall back to the seed model rather than stop the pipeline
+            log.warning("active model %s unreadable (%s); using the seed model", path, exc)
+    return seed_model(app)
+
+
+def review_examples(app: Any) -> list[Example]:
+    return [
+        Example(r.title, r.text, r.label, r.countries, r.lang, id=f"review:{n}")
+        for n, r in enumerate(item_store.review_labels(app.db))
+    ]
+
+
+@dataclass(frozen=True)
+class TrainOutcome:
+    model: SummitModel
+    path: Path
+    activated: bool
+    old_eval: dict[str, Any] | None
+    new_eval: dict[str, Any] | None
+
+
+def train_new(
+    app: Any, *, labels: list[Path] | None = None, activate: bool = True,
+    progress: Any = None,
+) -> TrainOutcome:
+    """Train on seeds + reviews + label files, evaluate against the reviews, then activate."""
+    seeds = load_seeds(seeds_dir(app))
+    reviews = review_examples(app)
+    extra = [e for path in labels or [] for e in read_jsonl(path)]
+    examples = combine(seeds, extra, reviews)
+    if progress:
+        progress("training", 0.1)
+    model = train(
+        examples, sources={"seeds": len(seeds), "labels": len(extra), "reviews": len(reviews)}
+    )
+    path = cache_dir(app) / f"{model.version}.joblib"
+    save_model(model, path)
+    if progress:
+        progress("evaluating", 0.7)
+    old_eval = new_eval = None
+    if reviews:
+        threshold = float(app.settings["classifier.threshold"])
+        old = Detector(active_model(app), watched=app.watched, threshold=threshold)
+        new = Detector(model, watched=app.watched, threshold=threshold)
+        old_eval, new_eval = evaluate(old, reviews).as_json(), evaluate(new, reviews).as_json()
+    registry.record(
+        app.db, version=model.version, trained_at=datetime.now(UTC), n_train=model.n_train,
+        n_reviews=len(reviews), metrics={**model.metrics, "reviews_eval": new_eval},
+        path=str(path), activate=activate,
+    )
+    if activate:
+        app.reset_detector()
+    if progress:
+        progress("done", 1.0)
+    return TrainOutcome(model, path, activate, old_eval, new_eval)
+
+
+def model_info(app: Any) -> dict[str, Any]:
+    model = active_model(app)
+    current = registry.active(app.db)
+    trained_since = current[1] if current is not None else None
+    reviews_since = item_store.count_reviews(app.db, since=trained_since)
+    return {
+        "version": model.version, "trained_at": model.trained_at,
+        "sklearn_version": model.sklearn_version, "n_train": model.n_train,
+        "n_positive": model.n_positive, "metrics": model.metrics, "sources": model.sources,
+        "reviews_since_training": reviews_since,
+    }

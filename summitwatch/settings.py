@@ -1,0 +1,254 @@
+"""The one settings table of SummitWatch and how its values are resolved.
+
+Every setting is declared once in ``SETTINGS`` (name, type, default, help, secret). A value comes
+from, in order of precedence: the command line (``--set key=value`` or a command's own option), the
+environment (``SUMMITWATCH_`` plus the upper-cased key path, e.g. ``SUMMITWATCH_DATABASE_URL``),
+the TOML file (``--config``, ``SUMMITWATCH_CONFIG``, ``config/summitwatch.toml`` in the working
+directory, else the user config directory), and finally the default. Lists of tables in the file
+(``[[feeds]]``, ``[[recipients]]``) are not scalar settings: they seed the database (see
+``summitwatch.catalog``). Validation errors are raised as ``SettingsError`` carrying one line that
+names the key, the value and what is allowed, so the CLI can print it and exit 2.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+ENV_PREFIX = "SUMMITWATCH_"
+WATCHED_DEFAULT = ("KZ", "KG", "TJ", "TM", "UZ")
+
+
+class SettingsError(ValueError):
+    """A configuration value is wrong; the message is one line meant for the user."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    type: str  # "str" | "int" | "float" | "bool" | "list[str]"
+    default: Any
+    help: str
+    secret: bool = False
+    choices: tuple[str, ...] = ()
+    minimum: float | None = None
+
+    @property
+    def env(self) -> str:
+        return ENV_PREFIX + self.name.replace(".", "_").upper()
+
+
+def _default_db_url() -> str:
+    return "sqlite:///" + str(Path(platformdirs.user_data_dir("summitwatch")) / "summitwatch.db")
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("database.url", "str", "", "SQLAlchemy URL; empty = SQLite in the user data dir."),
+    Setting("watch.countries", "list[str]", list(WATCHED_DEFAULT), "Watched ISO alpha-2 codes."),
+    Setting("classifier.threshold", "float", 0.5, "Score at or above which an item is flagged.",
+            minimum=0.0),
+    Setting("classifier.near_miss", "float", 0.2, "Lowest score shown among near misses.",
+            minimum=0.0),
+    Setting("classifier.seeds_dir", "str", "", "Folder of seed examples; empty = project seeds/."),
+    Setting("classifier.cache_dir", "str", "", "Model cache folder; empty = user cache dir."),
+    Setting("collector.interval_minutes", "int", 30, "Default polling interval per feed.",
+            minimum=1),
+    Setting("collector.max_concurrency", "int", 50, "Feeds fetched at once.", minimum=1),
+    Setting("collector.per_host_concurrency", "int", 4, "Requests at once per host.", minimum=1),
+    Setting("collector.timeout_seconds", "float", 20.0, "Read timeout per request.", minimum=0.1),
+    Setting("collector.max_body_mb", "float", 10.0, "Largest feed body after decompression.",
+            minimum=0.01),
+    Setting("collector.parse_workers", "int", -1, "Parser processes; -1 = one per core, 0 = none.",
+            minimum=-1),
+    Setting("smtp.host", "str", "", "SMTP server; empty = write .eml files to the outbox dir."),
+    Setting("smtp.port", "int", 587, "SMTP port.", minimum=1),
+    Setting("smtp.security", "str", "starttls", "Transport security.",
+            choices=("starttls", "tls", "none")),
+    Setting("smtp.username", "str", "", "SMTP login name."),
+    Setting("smtp.password_env", "str", "SUMMITWATCH_SMTP_PASSWORD",
+            "Environment variable holding the SMTP password."),
+    Setting("smtp.password", "str", "", "SMTP password (environment only).", secret=True),
+    Setting("smtp.sender", "str", "SummitWatch <summitwatch@localhost>", "From address."),
+    Setting("outbox.dir", "str", "outbox", "Folder for .eml digests when no SMTP is set."),
+    Setting("digest.list_id", "str", "summitwatch.digest", "List-Id of the digests."),
+    Setting("web.host", "str", "127.0.0.1", "Address the review UI binds to."),
+    Setting("web.port", "int", 8765, "Port of the review UI.", minimum=1),
+    Setting("web.secret_key", "str", "", "Key signing session cookies (environment only).",
+            secret=True),
+    Setting("web.allow_private_feeds", "bool", False,
+            "Allow feed URLs on private or loopback addresses in the UI."),
+    Setting("runner.mode", "str", "embedded", "embedded (one process) or workers.",
+            choices=("embedded", "workers")),
+)
+BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
+
+
+@dataclass(frozen=True)
+class Settings:
+    values: Mapping[str, Any]
+    sources: Mapping[str, str]
+    config_path: Path | None
+    feeds: tuple[Mapping[str, Any], ...] = ()
+    recipients: tuple[Mapping[str, Any], ...] = ()
+    raw: Mapping[str, Any] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values[name]
+
+    @property
+    def database_url(self) -> str:
+        return str(self.values["database.url"]) or _default_db_url()
+
+    def smtp_password(self) -> str | None:
+        direct = self.values["smtp.password"]
+        if direct:
+            return str(direct)
+        return os.environ.get(str(self.values["smtp.password_env"])) or None
+
+    def shown(self) -> list[tuple[str, str, str]]:
+        """(name, value, source) rows with secrets masked, for ``config show``."""
+        rows = []
+        for s in SETTINGS:
+            value = self.values[s.name]
+            text = ("********" if value else "(unset)") if s.secret else _render(value)
+            rows.append((s.name, text, self.sources[s.name]))
+        return rows
+
+
+def _render(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _coerce(s: Setting, value: Any, origin: str) -> Any:
+    def fail(allowed: str) -> SettingsError:
+        return SettingsError(f"{s.name} = {value!r} ({origin}): expected {allowed}")
+
+    try:
+        if s.type == "int":
+            if isinstance(value, bool):
+                raise fail("a whole number")
+            out: Any = int(value)
+        elif s.type == "float":
+            out = float(value)
+        elif s.type == "bool":
+            if isinstance(value, bool):
+                out = value
+            elif str(value).lower() in {"1", "true", "yes", "on"}:
+                out = True
+            elif str(value).lower() in {"0", "false", "no", "off", ""}:
+                out = False
+            else:
+                raise fail("true or false")
+        elif s.type == "list[str]":
+            items = value.split(",") if isinstance(value, str) else list(value)
+            out = [str(v).strip() for v in items if str(v).strip()]
+        else:
+            if not isinstance(value, str | int | float):
+                raise fail("a string")
+            out = str(value)
+    except (TypeError, ValueError) as exc:
+        if isinstance(exc, SettingsError):
+            raise
+        raise fail({"int": "a whole number", "float": "a number"}.get(s.type, s.type)) from None
+    if s.choices and out not in s.choices:
+        raise fail("one of " + ", ".join(s.choices))
+    if s.minimum is not None and isinstance(out, int | float) and out < s.minimum:
+        raise fail(f"a value >= {s.minimum:g}")
+    return out
+
+
+def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, name + "."))
+        else:
+            flat[name] = value
+    return flat
+
+
+def find_config(explicit: str | Path | None, env: Mapping[str, str]) -> Path | None:
+    if explicit:
+        return Path(explicit)
+    if env.get(ENV_PREFIX + "CONFIG"):
+        return Path(env[ENV_PREFIX + "CONFIG"])
+    local = Path("config/summitwatch.toml")
+    if local.is_file():
+        return local
+    user = Path(platformdirs.user_config_dir("summitwatch")) / "summitwatch.toml"
+    return user if user.is_file() else None
+
+
+def load_settings(
+    config: str | Path | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    env: Mapping[str, str] | None = None,
+    validate_country: Callable[[str], str | None] | None = None,
+) -> Settings:
+    """Resolve every setting. ``validate_country`` returns a suggestion for a bad code."""
+    env = os.environ if env is None else env
+    path = find_config(config, env)
+    data: dict[str, Any] = {}
+    if path is not None:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise SettingsError(f"config file {path} does not exist") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(f"config file {path} is not valid TOML: {exc}") from None
+    feeds = data.pop("feeds", [])
+    recipients = data.pop("recipients", [])
+    flat = _flatten(data)
+    for name in flat:
+        if name not in BY_NAME:
+            close = difflib.get_close_matches(name, BY_NAME, n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            raise SettingsError(f"{name} in {path}: unknown setting{hint}")
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    for s in SETTINGS:
+        if overrides and s.name in overrides and overrides[s.name] is not None:
+            values[s.name], sources[s.name] = _coerce(s, overrides[s.name], "command line"), "cli"
+        elif s.env in env:
+            values[s.name], sources[s.name] = _coerce(s, env[s.env], s.env), "env"
+        elif s.name in flat and not s.secret:
+            values[s.name], sources[s.name] = _coerce(s, flat[s.name], str(path)), "file"
+        elif s.name in flat and s.secret:
+            raise SettingsError(f"{s.name} in {path}: secrets come from the environment ({s.env})")
+        else:
+            default = s.default
+            values[s.name] = list(default) if isinstance(default, list) else default
+            sources[s.name] = "default"
+    values["watch.countries"] = normalise_countries(
+        values["watch.countries"], "watch.countries", validate_country
+    )
+    if not isinstance(feeds, list) or not isinstance(recipients, list):
+        raise SettingsError(f"{path}: feeds and recipients must be [[feeds]] / [[recipients]]")
+    return Settings(values, sources, path, tuple(feeds), tuple(recipients), data)
+
+
+def normalise_countries(
+    codes: Any, key: str, validate: Callable[[str], str | None] | None
+) -> list[str]:
+    """Upper-case, de-duplicate and validate ISO codes; ``validate`` suggests a fix or None."""
+    out: list[str] = []
+    for raw in codes:
+        code = str(raw).strip().upper()
+        if validate is not None:
+            suggestion = validate(code)
+            if suggestion is not None:
+                hint = f"; did you mean {suggestion}?" if suggestion else ""
+                raise SettingsError(f"{key}: unknown country code {raw!r}{hint}")
+        if code not in out:
+            out.append(code)
+    return out

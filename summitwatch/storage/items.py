@@ -1,0 +1,333 @@
+"""Items: ingestion of fetched entries, verdicts, reviews and the queries that list them.
+
+Ingestion commits per feed, as soon as its result arrives, so a crash loses at most the feeds in
+flight. Deduplication is enforced by the database (a unique ``dedup_key``) with
+``INSERT … ON CONFLICT DO NOTHING``, so two processes ingesting the same entry store it once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from classifier.verdict import Verdict as ClassifierVerdict
+from collectors import Entry, FetchResult
+from summitwatch.records import ItemText, ItemView, LabelRecord, ReviewRecord, VerdictRecord
+from summitwatch.storage.db import Database
+from summitwatch.storage.models import Feed, Item, Review, Verdict
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def dedup_key(entry: Entry) -> str:
+    """GUIDs that are URLs/URNs are global; bare GUIDs ("1234") are only unique per feed."""
+    if entry.uid_kind == "guid" and not entry.uid.startswith(("http://", "https://", "urn:", "tag:")):
+        key = f"guid:{entry.feed_url}#{entry.uid}"
+    else:
+        key = f"{entry.uid_kind}:{entry.uid}"
+    if len(key) > 500:
+        key = f"{entry.uid_kind}:sha256:" + hashlib.sha256(key.encode()).hexdigest()
+    return key
+
+
+def _insert(session: Session) -> Any:
+    return postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert  # type: ignore[union-attr]
+
+
+def apply_fetch_result(db: Database, feed_id: int, result: FetchResult) -> list[int]:
+    """Record a poll's outcome on the feed and store its new entries; returns new item ids."""
+    now = _now()
+    with db.session() as s:
+        feed = s.get(Feed, feed_id)
+        if feed is None:
+            return []
+        feed.last_checked_at = result.fetched_at
+        feed.last_status = result.status
+        feed.next_check_at = result.next_check_at
+        feed.consecutive_failures = result.consecutive_failures
+        feed.fetch_count += 1
+        feed.total_latency_s += result.latency_s
+        if result.new_url and result.new_url != feed.url:
+            clash = s.scalar(select(Feed.id).where(Feed.url == result.new_url))
+            if clash is None:
+                feed.url = result.new_url
+        if result.status == "error" or result.status == "gone":
+            feed.last_error_kind = result.error_kind or result.status
+            feed.last_error = result.error_message
+            feed.gone = result.status == "gone"
+            return []
+        feed.gone = False
+        feed.last_success_at = result.fetched_at
+        feed.etag, feed.last_modified = result.etag, result.last_modified
+        feed.body_hash = result.body_hash or feed.body_hash
+        feed.bozo_message = result.bozo_message
+        feed.last_error_kind = feed.last_error = None
+        if result.feed_title and (not feed.name or feed.name == feed.url):
+            feed.name = result.feed_title
+        feed.title = result.feed_title or feed.title
+        feed.language = result.feed_language or feed.language
+        new_ids = insert_entries(s, feed.id, result.entries, now)
+        feed.items_total += len(new_ids)
+        return new_ids
+
+
+def insert_entries(s: Session, feed_id: int | None, entries: Iterable[Entry], now: datetime) -> list[int]:
+    rows: dict[str, dict[str, Any]] = {}
+    for e in entries:
+        key = dedup_key(e)
+        rows.setdefault(key, {
+            "feed_id": feed_id, "dedup_key": key, "uid": e.uid, "uid_kind": e.uid_kind,
+            "title": e.title, "summary": e.summary, "summary_html": e.summary_html,
+            "content": e.content, "link": e.link, "published": e.published,
+            "published_is_fallback": e.published_is_fallback, "updated": e.updated,
+            "language": e.language, "authors": list(e.authors), "first_seen_at": now,
+            "flagged": False,
+        })
+    if not rows:
+        return []
+    known = set(s.scalars(select(Item.dedup_key).where(Item.dedup_key.in_(list(rows)))))
+    fresh = [row for key, row in rows.items() if key not in known]
+    new_ids: list[int] = []
+    insert = _insert(s)
+    for row in fresh:
+        stmt = insert(Item).values(**row).on_conflict_do_nothing(index_elements=["dedup_key"])
+        inserted = s.execute(stmt.returning(Item.id)).scalar()
+        if inserted is not None:
+            new_ids.append(int(inserted))
+    return new_ids
+
+
+def links_for(db: Database, item_ids: Sequence[int]) -> list[tuple[int, str]]:
+    with db.session() as s:
+        rows = s.execute(select(Item.id, Item.link).where(Item.id.in_(list(item_ids)))).all()
+        return [(i, link) for i, link in rows if link]
+
+
+def set_content(db: Database, item_id: int, text: str) -> None:
+    with db.session() as s:
+        item = s.get(Item, item_id)
+        if item is not None:
+            item.content = text
+
+
+# -- classification ----------------------------------------------------------------------
+
+
+def items_to_classify(
+    db: Database, model_version: str, *, limit: int = 5000, rescore: bool = False
+) -> list[ItemText]:
+    """Items without a verdict (or, with ``rescore``, whose verdict is from another model)."""
+    with db.session() as s:
+        query = select(Item).order_by(Item.id).limit(limit)
+        if rescore:
+            stale = select(Verdict.id).where(Verdict.model_version != model_version)
+            query = query.where(or_(Item.verdict_id.is_(None), Item.verdict_id.in_(stale)))
+        else:
+            query = query.where(Item.verdict_id.is_(None))
+        return [
+            ItemText(i.id, i.title, i.content or i.summary, i.language, i.published)
+            for i in s.scalars(query)
+        ]
+
+
+def save_verdicts(db: Database, verdicts: Sequence[tuple[int, ClassifierVerdict]]) -> int:
+    now = _now()
+    with db.session() as s:
+        for item_id, v in verdicts:
+            item = s.get(Item, item_id)
+            if item is None:
+                continue
+            a, b = (v.countries + (None, None))[:2] if v.countries else (None, None)
+            row = Verdict(
+                item_id=item_id, model_version=v.model_version, score=v.score, label=v.label,
+                country_a=a, country_b=b, visitor=v.visitor, host=v.host, status=v.status,
+                event_date=v.event_date, place=v.place, language=v.language,
+                explanation=explanation_json(v), created_at=now,
+            )
+            s.add(row)
+            s.flush()
+            item.verdict_id, item.score, item.flagged = row.id, v.score, v.label
+            item.country_a, item.country_b = a, b
+    return len(verdicts)
+
+
+def explanation_json(v: ClassifierVerdict) -> dict[str, Any]:
+    return {
+        "summary": v.summary,
+        "reasons": list(v.reasons),
+        "evidence": [asdict(e) for e in v.evidence],
+    }
+
+
+# -- reviews -----------------------------------------------------------------------------
+
+
+def add_review(
+    db: Database, item_id: int, decision: str, *, reviewer: str = "", note: str = "",
+    countries: Sequence[str] = (),
+) -> ReviewRecord:
+    if decision not in ("confirm", "reject"):
+        raise ValueError(f"decision must be confirm or reject, not {decision!r}")
+    with db.session() as s:
+        item = s.get(Item, item_id)
+        if item is None:
+            raise KeyError(f"no item {item_id}")
+        verdict = s.get(Verdict, item.verdict_id) if item.verdict_id else None
+        pair = list(countries) or [c for c in (item.country_a, item.country_b) if c]
+        row = Review(
+            item_id=item_id, decision=decision, note=note, reviewer=reviewer,
+            model_version=verdict.model_version if verdict else None, countries=pair,
+            created_at=_now(), undone=False,
+        )
+        s.add(row)
+        item.review_state = "confirmed" if decision == "confirm" else "rejected"
+        s.flush()
+        return _review_record(row)
+
+
+def undo_last_review(db: Database, item_id: int) -> bool:
+    with db.session() as s:
+        row = s.scalar(
+            select(Review).where(Review.item_id == item_id, ~Review.undone)
+            .order_by(Review.id.desc()).limit(1)
+        )
+        if row is None:
+            return False
+        row.undone = True
+        previous = s.scalar(
+            select(Review).where(Review.item_id == item_id, ~Review.undone, Review.id != row.id)
+            .order_by(Review.id.desc()).limit(1)
+        )
+        item = s.get(Item, item_id)
+        assert item is not None
+        item.review_state = (
+            None if previous is None
+            else "confirmed" if previous.decision == "confirm" else "rejected"
+        )
+        return True
+
+
+def _review_record(r: Review) -> ReviewRecord:
+    return ReviewRecord(r.id, r.item_id, r.decision, r.note, r.reviewer, r.model_version,
+                        r.created_at, r.undone)
+
+
+def reviews_for(db: Database, item_id: int) -> list[ReviewRecord]:
+    with db.session() as s:
+        rows = s.scalars(select(Review).where(Review.item_id == item_id).order_by(Review.id))
+        return [_review_record(r) for r in rows]
+
+
+def verdicts_for(db: Database, item_id: int) -> list[VerdictRecord]:
+    with db.session() as s:
+        rows = s.scalars(select(Verdict).where(Verdict.item_id == item_id).order_by(Verdict.id))
+        return [
+            VerdictRecord(v.id, v.model_version, v.score, v.label,
+                          tuple(c for c in (v.country_a, v.country_b) if c), v.status,
+                          v.created_at, v.explanation)
+            for v in rows
+        ]
+
+
+def review_labels(db: Database, since: datetime | None = None) -> list[LabelRecord]:
+    """The latest standing review of each item, as training examples."""
+    with db.session() as s:
+        query = (
+            select(Item, Review).join(Review, Review.item_id == Item.id)
+            .where(~Review.undone).order_by(Review.id)
+        )
+        if since is not None:
+            query = query.where(Review.created_at >= since)
+        latest: dict[int, LabelRecord] = {}
+        for item, review in s.execute(query).all():
+            latest[item.id] = LabelRecord(
+                item.title, item.content or item.summary, 1 if review.decision == "confirm" else 0,
+                tuple(review.countries or ()), item.language,
+            )
+        return list(latest.values())
+
+
+def count_reviews(db: Database, since: datetime | None = None) -> int:
+    with db.session() as s:
+        query = select(func.count()).select_from(Review).where(~Review.undone)
+        if since is not None:
+            query = query.where(Review.created_at >= since)
+        return int(s.scalar(query) or 0)
+
+
+# -- views -------------------------------------------------------------------------------
+
+
+def _view(item: Item, verdict: Verdict | None, source: str) -> ItemView:
+    return ItemView(
+        id=item.id, title=item.title, summary=item.summary, content=item.content,
+        link=item.link, source=source, feed_id=item.feed_id, language=item.language,
+        published=item.published, score=item.score, flagged=item.flagged,
+        countries=tuple(c for c in (item.country_a, item.country_b) if c),
+        visitor=verdict.visitor if verdict else None, host=verdict.host if verdict else None,
+        status=verdict.status if verdict else "unknown",
+        event_date=verdict.event_date if verdict else None,
+        place=verdict.place if verdict else None,
+        explanation=verdict.explanation if verdict else {},
+        model_version=verdict.model_version if verdict else None,
+        review_state=item.review_state,
+    )
+
+
+def _views(s: Session, query: Select[Any]) -> list[ItemView]:
+    full = query.add_columns(Verdict, Feed.name).outerjoin(
+        Verdict, Verdict.id == Item.verdict_id
+    ).outerjoin(Feed, Feed.id == Item.feed_id)
+    return [_view(item, verdict, name or "") for item, verdict, name in s.execute(full).all()]
+
+
+def get_item(db: Database, item_id: int) -> ItemView | None:
+    with db.session() as s:
+        found = _views(s, select(Item).where(Item.id == item_id))
+        return found[0] if found else None
+
+
+def flagged_items(db: Database, limit: int = 100) -> list[ItemView]:
+    with db.session() as s:
+        query = select(Item).where(Item.flagged).order_by(Item.score.desc(), Item.id).limit(limit)
+        return _views(s, query)
+
+
+def digest_candidates(
+    db: Database, recipient: str, countries: Sequence[str], min_score: float,
+    *, since: datetime | None = None,
+) -> list[ItemView]:
+    """Flagged, not rejected, involving a watched country, not yet sent to ``recipient``."""
+    from summitwatch.storage.models import DigestedItem
+
+    since = since or _now() - timedelta(days=14)
+    sent = select(DigestedItem.item_id).where(DigestedItem.recipient == recipient)
+    watched = list(countries)
+    with db.session() as s:
+        query = select(Item).where(
+            Item.flagged | (Item.review_state == "confirmed"),
+            or_(Item.review_state.is_(None), Item.review_state != "rejected"),
+            Item.score >= min_score,
+            Item.first_seen_at >= since,
+            or_(Item.country_a.in_(watched), Item.country_b.in_(watched)),
+            Item.id.not_in(sent),
+        ).order_by(Item.id)
+        return _views(s, query)
+
+
+def count_items(db: Database, start: datetime, end: datetime) -> tuple[int, int]:
+    """(items seen, items flagged) first seen in [start, end)."""
+    with db.session() as s:
+        window = and_(Item.first_seen_at >= start, Item.first_seen_at < end)
+        seen = s.scalar(select(func.count()).select_from(Item).where(window)) or 0
+        flagged = s.scalar(select(func.count()).select_from(Item).where(window, Item.flagged)) or 0
+        return int(seen), int(flagged)

@@ -1,0 +1,70 @@
+"""Validation of the list entries in the configuration: recipients and feeds.
+
+Scalar settings are checked by ``summitwatch.settings``; the ``[[recipients]]`` and ``[[feeds]]``
+tables (and the same values typed into the CLI or the web UI) are checked here, each error one
+line naming the key, the value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from summitwatch.settings import SettingsError
+
+EMAIL = re.compile(r"^[^@\s<>\"',;]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?\.[A-Za-z]{2,}$")
+DIGEST_LANGS = ("en", "fr")
+
+
+def validate_recipient(entry: Mapping[str, Any], where: str = "recipient") -> dict[str, Any]:
+    from alerts import Schedule, ScheduleError
+
+    out: dict[str, Any] = {}
+    email = str(entry.get("email", "")).strip()
+    if not EMAIL.match(email):
+        raise SettingsError(f"{where}.email = {email!r}: expected an address like name@example.org")
+    out["email"] = email
+    timezone = str(entry.get("timezone", "UTC"))
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(
+            f"{where}.timezone = {timezone!r}: expected an IANA zone such as Asia/Almaty"
+        ) from None
+    out["timezone"] = timezone
+    schedule = str(entry.get("schedule", "daily 07:00"))
+    try:
+        Schedule.parse(schedule, timezone)
+    except ScheduleError as exc:
+        raise SettingsError(f"{where}.schedule = {schedule!r}: {exc}") from None
+    out["schedule"] = schedule
+    lang = str(entry.get("lang", "en"))
+    if lang not in DIGEST_LANGS:
+        raise SettingsError(f"{where}.lang = {lang!r}: expected one of {', '.join(DIGEST_LANGS)}")
+    out["lang"] = lang
+    if entry.get("min_score") is not None:
+        try:
+            score = float(entry["min_score"])
+        except (TypeError, ValueError):
+            score = -1.0
+        if not 0.0 <= score <= 1.0:
+            raise SettingsError(f"{where}.min_score = {entry['min_score']!r}: expected 0 to 1")
+        out["min_score"] = score
+    for key in ("name", "send_empty", "countries"):
+        if key in entry:
+            out[key] = entry[key]
+    return out
+
+
+def validate_feed(entry: Mapping[str, Any], where: str = "feed") -> dict[str, Any]:
+    url = str(entry.get("url", "")).strip()
+    if not url.startswith(("http://", "https://")):
+        raise SettingsError(f"{where}.url = {url!r}: expected an http:// or https:// URL")
+    out = dict(entry)
+    out["url"] = url
+    interval = entry.get("interval_minutes")
+    if interval is not None and (not isinstance(interval, int) or interval < 1):
+        raise SettingsError(f"{where}.interval_minutes = {interval!r}: expected a whole number >= 1")
+    return out

@@ -1,0 +1,105 @@
+"""Settings: precedence, coercion and one-line errors for bad values."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from summitwatch.settings import SETTINGS, SettingsError, load_settings
+
+KNOWN = {"KZ", "KG", "TJ", "TM", "UZ", "RU", "FR"}
+
+
+def check_country(code: str) -> str | None:
+    if code in KNOWN:
+        return None
+    return "KZ" if code.startswith("KZ") else ""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "summitwatch.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_every_setting_has_help_and_a_typed_default() -> None:
+    for s in SETTINGS:
+        assert s.help and s.type in {"str", "int", "float", "bool", "list[str]"}, s.name
+
+
+@pytest.mark.parametrize(
+    ("file_value", "env_value", "cli_value", "expected", "source"),
+    [
+        (None, None, None, 0.5, "default"),
+        ("0.6", None, None, 0.6, "file"),
+        ("0.6", "0.7", None, 0.7, "env"),
+        ("0.6", "0.7", "0.8", 0.8, "cli"),
+        (None, None, "0.9", 0.9, "cli"),
+    ],
+    ids=["default", "file-beats-default", "env-beats-file", "cli-beats-env", "cli-only"],
+)
+def test_precedence(tmp_path: Path, file_value, env_value, cli_value, expected, source) -> None:
+    text = f"[classifier]\nthreshold = {file_value}\n" if file_value else ""
+    env = {"SUMMITWATCH_CLASSIFIER_THRESHOLD": env_value} if env_value else {}
+    overrides = {"classifier.threshold": cli_value} if cli_value else {}
+    settings = load_settings(write(tmp_path, text), overrides, env)
+    assert settings["classifier.threshold"] == expected
+    assert settings.sources["classifier.threshold"] == source
+
+
+@pytest.mark.parametrize(
+    ("text", "env", "message"),
+    [
+        ('[watch]\ncountries = ["KZZ"]\n', {}, "unknown country code 'KZZ'; did you mean KZ?"),
+        ('[watch]\ncountries = ["XX"]\n', {}, "unknown country code 'XX'"),
+        ("[classifier]\nthreshold = \"high\"\n", {}, "classifier.threshold = 'high'"),
+        ("[smtp]\nsecurity = \"ssl\"\n", {}, "one of starttls, tls, none"),
+        ("[collector]\nmax_concurrency = 0\n", {}, "a value >= 1"),
+        ("[clasifier]\nthreshold = 0.5\n", {}, "did you mean classifier.threshold?"),
+        ("[smtp]\npassword = \"x\"\n", {}, "secrets come from the environment"),
+        ("[watch\n", {}, "is not valid TOML"),
+        ("", {"SUMMITWATCH_WEB_PORT": "eighty"}, "web.port = 'eighty' (SUMMITWATCH_WEB_PORT)"),
+    ],
+    ids=["typo-code", "unknown-code", "not-a-number", "bad-choice", "below-minimum",
+         "unknown-key", "secret-in-file", "bad-toml", "bad-env"],
+)
+def test_bad_values_give_one_clear_line(tmp_path: Path, text: str, env, message: str) -> None:
+    with pytest.raises(SettingsError) as info:
+        load_settings(write(tmp_path, text), None, env, validate_country=check_country)
+    assert message in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_secrets_are_masked_and_come_from_env(tmp_path: Path) -> None:
+    settings = load_settings(write(tmp_path, ""), None, {"SUMMITWATCH_SMTP_PASSWORD": "hunter2"})
+    assert settings.smtp_password() == "hunter2"
+    shown = {name: value for name, value, _ in settings.shown()}
+    assert shown["smtp.password"] == "********"
+    assert "hunter2" not in repr(settings.shown())
+
+
+def test_lists_from_env_and_countries_normalised(tmp_path: Path) -> None:
+    settings = load_settings(
+        write(tmp_path, ""), None, {"SUMMITWATCH_WATCH_COUNTRIES": "uz, kz,UZ"},
+        validate_country=check_country,
+    )
+    assert settings["watch.countries"] == ["UZ", "KZ"]
+
+
+def test_feeds_and_recipients_tables_are_kept(tmp_path: Path) -> None:
+    text = '[[feeds]]\nurl = "https://a.example/rss"\n[[recipients]]\nemail = "a@b.org"\n'
+    settings = load_settings(write(tmp_path, text), None, {})
+    assert settings.feeds[0]["url"] == "https://a.example/rss"
+    assert settings.recipients[0]["email"] == "a@b.org"
+
+
+def test_config_file_from_env_variable(tmp_path: Path) -> None:
+    path = write(tmp_path, "[web]\nport = 9999\n")
+    settings = load_settings(None, None, {"SUMMITWATCH_CONFIG": str(path)})
+    assert settings["web.port"] == 9999 and settings.config_path == path
+
+
+def test_missing_config_file_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="does not exist"):
+        load_settings(tmp_path / "nope.toml", None, {})
