@@ -217,6 +217,14 @@ def config_show(ctx: typer.Context) -> None:
     console.print("watched now (database): " + ", ".join(application.watched))
 
 
+@config.command("reference")
+def config_reference() -> None:
+    """Print the settings table as Markdown (the README's configuration reference)."""
+    from summitwatch.settings import reference_markdown
+
+    typer.echo(reference_markdown())
+
+
 @db.command("upgrade")
 def db_upgrade(ctx: typer.Context) -> None:
     """Bring the database schema to the newest migration."""

@@ -13,14 +13,16 @@ names the key, the value and what is allowed, so the CLI can print it and exit 2
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import platformdirs
+from pydantic import Field, StrictInt, StrictStr, TypeAdapter, ValidationError
 
 ENV_PREFIX = "SUMMITWATCH_"
 WATCHED_DEFAULT = ("KZ", "KG", "TJ", "TM", "UZ")
@@ -128,37 +130,41 @@ def _render(value: Any) -> str:
     return str(value)
 
 
+_TYPES: dict[str, Any] = {
+    "str": StrictStr | int | float,
+    "int": StrictInt | Annotated[str, Field(pattern=r"^\s*-?\d+\s*$")],
+    "float": float,
+    "bool": bool,
+    "list[str]": list[str] | str,
+}
+_ALLOWED = {"int": "a whole number", "float": "a number", "bool": "true or false",
+            "str": "a string", "list[str]": "a list of strings"}
+
+
+@functools.cache
+def _adapter(kind: str) -> TypeAdapter[Any]:
+    return TypeAdapter(_TYPES[kind])
+
+
 def _coerce(s: Setting, value: Any, origin: str) -> Any:
+    """Validate with pydantic (lax: "30" from the environment is 30), then apply the table's
+    own bounds and choices; any failure is one line naming key, value, origin and what is allowed.
+    """
+
     def fail(allowed: str) -> SettingsError:
         return SettingsError(f"{s.name} = {value!r} ({origin}): expected {allowed}")
 
     try:
-        if s.type == "int":
-            if isinstance(value, bool):
-                raise fail("a whole number")
-            out: Any = int(value)
-        elif s.type == "float":
-            out = float(value)
-        elif s.type == "bool":
-            if isinstance(value, bool):
-                out = value
-            elif str(value).lower() in {"1", "true", "yes", "on"}:
-                out = True
-            elif str(value).lower() in {"0", "false", "no", "off", ""}:
-                out = False
-            else:
-                raise fail("true or false")
-        elif s.type == "list[str]":
-            items = value.split(",") if isinstance(value, str) else list(value)
-            out = [str(v).strip() for v in items if str(v).strip()]
-        else:
-            if not isinstance(value, str | int | float):
-                raise fail("a string")
-            out = str(value)
-    except (TypeError, ValueError) as exc:
-        if isinstance(exc, SettingsError):
-            raise
-        raise fail({"int": "a whole number", "float": "a number"}.get(s.type, s.type)) from None
+        out = _adapter(s.type).validate_python(value)
+    except ValidationError:
+        raise fail(_ALLOWED[s.type]) from None
+    if s.type == "int":
+        out = int(out)
+    elif s.type == "str":
+        out = str(out)
+    elif s.type == "list[str]":
+        items = out.split(",") if isinstance(out, str) else out
+        out = [v.strip() for v in items if v.strip()]
     if s.choices and out not in s.choices:
         raise fail("one of " + ", ".join(s.choices))
     if s.minimum is not None and isinstance(out, int | float) and out < s.minimum:
@@ -252,3 +258,14 @@ def normalise_countries(
         if code not in out:
             out.append(code)
     return out
+
+
+def reference_markdown() -> str:
+    """The configuration reference table of the README, generated from ``SETTINGS``."""
+    rows = ["| key | environment | type | default | meaning |", "|---|---|---|---|---|"]
+    for s in SETTINGS:
+        default = _render(s.default) if s.default not in ("", []) else "(empty)"
+        extra = f" One of: {', '.join(s.choices)}." if s.choices else ""
+        secret = " Secret: environment only, never printed." if s.secret else ""
+        rows.append(f"| `{s.name}` | `{s.env}` | {s.type} | `{default}` | {s.help}{extra}{secret} |")
+    return "\n".join(rows)

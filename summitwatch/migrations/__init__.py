@@ -1,1 +1,1 @@
-"""Alembic migrations of the SummitWatch schema."""
+"""Schema migrations (Alembic)."""

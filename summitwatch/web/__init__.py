@@ -1,1 +1,1 @@
-"""Placeholder."""
+"""The review web UI and JSON API (FastAPI, server-rendered Jinja2 pages)."""
