@@ -1,0 +1,405 @@
+"""Country and actor gazetteer: finds states, their adjectives, capitals, venues and leaders.
+
+Names come from pycountry (every state, with its gettext translations in the languages we read)
+and from the curated files in ``classifier/data`` (countries.json, leaders.json, inflection.json),
+which cover the Central Asian states and their partners in depth. All forms are compiled into one
+regular expression whose alternation is a trie, so that matching costs one pass over the text;
+inflected forms (Казахстана, Қазақстанның, Özbekistan'ın, Qozog'istonga, Токаевым) are accepted
+as a form followed by suffixes of its script, and the matched word is resolved back to its entry
+by the longest normalised prefix.
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from typing import Any
+
+import pycountry
+
+MATCH_LANGS = ("en", "ru", "fr", "de", "tr", "uz", "kk", "ky", "tg", "tk", "es", "it", "zh_CN")
+_APOS = "'’ʼ‘`ʻ´"
+_APOS_RE = f"[{_APOS}]"
+_SEP_RE = r"[\s\-‐‑–]+"
+_HAS_CJK = re.compile("[\u4e00-\u9fff]")
+_SEP_CHARS = re.compile(r"[\s\-‐‑–]+")
+
+
+def _is_cjk(form: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in form)
+
+
+def _is_cyrillic(form: str) -> bool:
+    return any("\u0400" <= ch <= "\u04ff" for ch in form)
+
+
+def _ascii_base(ch: str) -> str:
+    base = unicodedata.normalize("NFD", ch)[0]
+    return base if base.isascii() else ch
+
+
+# accented Latin letters lose their accents in lookup keys (Tokaïev, Tokaiev -> tokaiev)
+_LATIN_FOLD = {
+    ord(ch): _ascii_base(ch) for ch in map(chr, range(0xC0, 0x250)) if _ascii_base(ch) != ch
+} | {ord("ı"): "i"}
+_FOLD = str.maketrans({"ё": "е", "̇": None, ".": None} | dict.fromkeys(_APOS)) | _LATIN_FOLD
+
+
+def normalize(text: str) -> str:
+    """The lookup key of a surface form: lower case, no apostrophes or accents on Latin letters."""
+    return _SEP_CHARS.sub(" ", text.lower().translate(_FOLD)).strip()
+
+
+def _strip_accents(form: str) -> str:
+    return form.translate(_LATIN_FOLD)
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One place or person found in a text; offsets index the text given to ``find``."""
+
+    kind: str  # "country" | "adjective" | "capital" | "venue" | "leader"
+    code: str  # ISO 3166-1 alpha-2 of the state referred to
+    start: int
+    end: int
+    text: str
+    role: str | None = None  # leaders: "head_of_state" | "head_of_government"
+    name: str | None = None  # leaders: canonical English name
+    ambiguous: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Term:
+    role: str
+    start: date
+    end: date | None
+
+    def covers(self, on: date) -> bool:
+        return self.start <= on and (self.end is None or on <= self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class _Leader:
+    name: str
+    code: str
+    terms: tuple[_Term, ...]
+
+    def term_at(self, on: date) -> _Term | None:
+        return next((t for t in self.terms if t.covers(on)), None)
+
+    def latest(self) -> _Term:
+        return max(self.terms, key=lambda t: (t.end or date.max, t.start))
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    kind: str
+    code: str
+    ambiguous: bool
+    leaders: tuple[_Leader, ...] = ()
+    upper: int = 0  # leading letters that must be capitals in the text
+
+
+def _load(name: str) -> Any:
+    try:
+        return json.loads((resources.files("classifier") / "data" / name).read_text("utf-8"))
+    except ValueError as exc:
+        raise ValueError(f"classifier/data/{name} is not valid JSON: {exc}") from exc
+
+
+@functools.cache
+def _translation(lang: str) -> gettext.NullTranslations:
+    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, [lang], fallback=True)
+
+
+def _pycountry_names(country: Any, lang: str) -> list[str]:
+    msgids = [getattr(country, "common_name", None), country.name]
+    out = [_translation(lang).gettext(m) for m in msgids if m]
+    return [n for n in out if "," not in n and "(" not in n]
+
+
+class _Trie:
+    """Builds one regex alternation from many forms, longer forms first at every branching."""
+
+    def __init__(self) -> None:
+        self.root: dict[str, Any] = {}
+
+    def add(self, form: str) -> None:
+        node = self.root
+        for ch in form:
+            if ch in _APOS:
+                unit = _APOS_RE + "?"
+            elif ch in " -‐":
+                unit = _SEP_RE
+            elif ch == ".":
+                unit = r"\.?"
+            else:
+                unit = re.escape(ch.lower())  # matched against lower-cased text
+            node = node.setdefault(unit, {})
+        node[""] = {}
+
+    def pattern(self, node: dict[str, Any]) -> str:
+        alts = [unit + self.pattern(child) for unit, child in sorted(node.items()) if unit]
+        if not alts:
+            return ""
+        if "" in node:  # a form ending here is tried after its longer extensions
+            return "(?:" + "|".join(alts) + ")?"
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+
+def _alternation(items: Iterable[str]) -> str:
+    return "|".join(re.escape(s) for s in sorted(set(items), key=lambda s: (-len(s), s)))
+
+
+class Gazetteer:
+    """Finds mentions of states and leaders; also names, searches and validates country codes."""
+
+    def __init__(
+        self, countries: dict[str, Any], leaders: dict[str, Any], inflection: dict[str, Any]
+    ):
+        self._entries: dict[str, _Entry] = {}
+        self._leaders: list[_Leader] = []
+        self._display: dict[str, dict[str, str]] = countries["display"]
+        self._codes = {c.alpha_2 for c in pycountry.countries}
+        self._names: dict[str, set[str]] = {code: set() for code in self._codes}
+        lat = f"(?:{_alternation(inflection['latin_glued'])}){{0,2}}"
+        lat += f"(?:{_APOS_RE}(?:{_alternation(inflection['latin_apostrophe'])}))?"
+        cyr = f"(?:{_alternation(inflection['cyrillic_glued'])}){{0,2}}"
+        self._rules = inflection["stem_rules"]
+        ends = {s: [e for r in self._rules[s] for e in r["add"]] for s in self._rules}
+        # one trie per script and inflection class, each followed by that class's suffixes
+        self._tries = {
+            name: _Trie() for name in ("latin", "cyrillic", "latin_stem", "cyrillic_stem")
+        }
+        suffixes = {"latin": lat, "cyrillic": cyr} | {
+            f"{script}_stem": f"(?:{_alternation(e)})" for script, e in ends.items()
+        }
+        self._cjk = _Trie()
+        dropped, flagged = set(countries["drop"]), set(countries["ambiguous"])
+        for code, kinds in countries["states"].items():
+            for kind in ("country", "adjective", "capital", "venue"):
+                for form in kinds[kind]:
+                    self._add(form, _Entry(kind, code, form.lstrip("=?") in flagged), curated=True)
+        for raw in leaders["leaders"]:
+            self._add_leader(raw)
+        for country in pycountry.countries:
+            for lang in MATCH_LANGS:
+                for name in _pycountry_names(country, lang):
+                    if name in dropped or len(name) < 4:
+                        continue
+                    entry = _Entry("country", country.alpha_2, name in flagged)
+                    self._add("=" + name, entry, curated=False)
+        self._regex = re.compile(self._pattern(suffixes))
+        self._cjk_regex = re.compile(self._cjk.pattern(self._cjk.root) or "(?!)")
+        self._resolved: dict[str, _Entry | None] = {}
+
+    def _pattern(self, suffixes: dict[str, str]) -> str:
+        # Speed: the regex runs on lower-cased text with plain literals, and the alternation
+        # branches on the first letter, which the regex engine tests in C before entering one.
+        by_first: dict[str, list[str]] = {}
+        for name, trie in self._tries.items():
+            for unit, child in trie.root.items():
+                by_first.setdefault(unit, []).append(f"(?:{trie.pattern(child)}){suffixes[name]}")
+        alts = [f"{unit}(?:{'|'.join(parts)})" for unit, parts in sorted(by_first.items())]
+        return rf"(?<!\w)(?:{'|'.join(alts)})(?!\w)"
+
+    @classmethod
+    @functools.cache
+    def default(cls) -> Gazetteer:
+        return cls(_load("countries.json"), _load("leaders.json"), _load("inflection.json"))
+
+    def _add_leader(self, raw: dict[str, Any]) -> None:
+        terms = tuple(
+            _Term(
+                t["role"], date.fromisoformat(t["start"]), t["end"] and date.fromisoformat(t["end"])
+            )
+            for t in raw["terms"]
+        )
+        leader = _Leader(raw["name"], raw["country"], terms)
+        self._leaders.append(leader)
+        for form in raw["forms"]:
+            ambiguous = bool(raw.get("ambiguous")) or form.startswith("?")
+            key = normalize(form.lstrip("=?"))
+            known = self._entries.get(key)
+            if known is not None and known.kind == "leader" and leader not in known.leaders:
+                # a surname several leaders share: resolved by date when found
+                merged = (*known.leaders, leader)
+                known = _Entry("leader", known.code, known.ambiguous, merged, known.upper)
+                self._entries[key] = known
+            self._add(form, known or _Entry("leader", leader.code, ambiguous, (leader,)), True)
+
+    def _add(self, marked: str, entry: _Entry, curated: bool) -> None:
+        form = marked.lstrip("=?")
+        # case-sensitive forms are matched like the others, then kept only if their leading
+        # capitals are capitals in the text too ("Osh" the city, not "osh" the dish)
+        upper = _leading_capitals(form) if "=" in marked[:2] else 0
+        key = normalize(form)
+        known = self._entries.get(key)
+        if known is not None and known.code != entry.code and curated:
+            raise ValueError(f"gazetteer form {form!r} is listed for {known.code} and {entry.code}")
+        if known is not None and (known.code, known.kind) != (entry.code, entry.kind):
+            return  # the first listing wins (German "Indien" the country, not French "indien")
+        if known is None:
+            ambiguous = entry.ambiguous or "?" in marked[:2]
+            known = _Entry(entry.kind, entry.code, ambiguous, entry.leaders, upper)
+            self._entries[key] = known
+        entry = known  # another spelling of a known key still needs its own path in the trie
+        if entry.kind == "country":
+            self._names[entry.code].add(key)
+        if _is_cjk(form):
+            self._cjk.add(form)
+            return
+        script = "cyrillic" if _is_cyrillic(form) else "latin"
+        for variant in {form, _strip_accents(form)}:
+            self._tries[script].add(variant)
+            rule = next(
+                (r for r in self._rules[script] if variant.lower().endswith(r["ending"])), None
+            )
+            if rule is not None:
+                stem = variant[: len(variant) - rule["strip"]]
+                self._entries.setdefault(normalize(stem), entry)
+                self._tries[f"{script}_stem"].add(stem)
+
+    def _resolve(self, surface: str) -> _Entry | None:
+        """The entry of a matched (lower-cased) word: its longest prefix that is a known key."""
+        if surface in self._resolved:
+            return self._resolved[surface]
+        key, found = normalize(surface), None
+        for cut in range(len(key), max(0, len(key) - 16), -1):
+            found = self._entries.get(key[:cut])
+            if found is not None:
+                break
+        if len(self._resolved) > 200_000:  # bounded: news has an open set of inflected words
+            self._resolved.clear()
+        self._resolved[surface] = found
+        return found
+
+    def find(self, text: str, on: date | None = None) -> list[Mention]:
+        """Non-overlapping mentions in ``text``, in order; leaders get their role at ``on``."""
+        # lower() keeps offsets except for "İ", which becomes two characters
+        lowered = text.replace("İ", "i").lower()
+        matches = list(self._regex.finditer(lowered))
+        if _HAS_CJK.search(text):
+            matches += self._cjk_regex.finditer(lowered)
+            matches.sort(key=lambda m: m.start())
+        out: list[Mention] = []
+        day, last_end = on or date.today(), 0
+        for m in matches:
+            start, end = m.span()
+            entry = self._resolve(m.group())
+            if entry is None or start < last_end:
+                continue
+            surface = text[start:end]
+            if entry.upper and not _letters(surface)[: entry.upper].isupper():
+                continue
+            last_end = end
+            code, role, name = entry.code, None, None
+            if entry.kind == "leader":
+                leader, term = _pick_leader(entry.leaders, day, on is not None)
+                code, role, name = leader.code, term.role, leader.name
+            out.append(Mention(entry.kind, code, start, end, surface, role, name, entry.ambiguous))
+        return out
+
+    def country_name(self, code: str, lang: str = "en") -> str:
+        """Display name of a state in ``lang`` (pycountry translations, curated overrides)."""
+        country = pycountry.countries.get(alpha_2=self._check(code))
+        assert country is not None  # _check accepted the code
+        lang = {"zh": "zh_CN"}.get(lang, lang)
+        override = self._display.get(country.alpha_2, {})
+        if lang in override:
+            return override[lang]
+        if lang == "en":
+            english: str = getattr(country, "common_name", None) or country.name
+            return english.split(",")[0]
+        translated = _translation(lang).gettext(country.name)
+        if translated == country.name and "en" in override:
+            return override["en"]
+        return translated.split(",")[0]
+
+    def search_countries(self, query: str, lang: str = "en") -> list[tuple[str, str]]:
+        """(code, display name) of states whose code or a name in any language fits ``query``."""
+        q = normalize(query)
+        ranked: list[tuple[int, str, str]] = []
+        for code in sorted(self._codes):
+            name = self.country_name(code, lang)
+            keys = self._names[code] | {normalize(name), code.lower()}
+            if q and code.lower() == q:
+                rank = 0
+            elif any(k.startswith(q) or f" {q}" in k for k in keys):
+                rank = 1
+            elif any(q in k for k in keys):
+                rank = 2
+            else:
+                continue
+            ranked.append((rank, name, code))
+        return [(code, name) for _, name, code in sorted(ranked)]
+
+    def is_country(self, code: str) -> bool:
+        return code.upper() in self._codes
+
+    def suggest(self, code: str) -> str | None:
+        """The closest valid alpha-2 code to a mistyped one ("KZZ" -> "KZ"), or None."""
+        raw = code.strip()
+        upper = raw.upper()
+        if upper in self._codes:
+            return upper
+        by_alpha3 = pycountry.countries.get(alpha_3=upper) if len(upper) == 3 else None
+        if by_alpha3 is not None:
+            return str(by_alpha3.alpha_2)
+        entry = self._entries.get(normalize(raw))
+        if entry is not None and entry.kind in ("country", "adjective"):
+            return entry.code
+        curated = list(self._display)
+        near = [c for c in self._codes if _edit_distance(upper, c) <= 1]
+        near.sort(key=lambda c: (c not in curated, curated.index(c) if c in curated else 0, c))
+        return near[0] if near else None
+
+    def leaders_of(self, code: str, on: date | None = None) -> list[str]:
+        """Canonical names of the heads of state, then of government, of ``code`` on ``on``."""
+        day, wanted = on or date.today(), self._check(code)
+        serving = [(p, t) for p in self._leaders if p.code == wanted and (t := p.term_at(day))]
+        serving.sort(key=lambda pt: pt[1].role != "head_of_state")
+        return [p.name for p, _ in serving]
+
+    def _check(self, code: str) -> str:
+        if code.upper() in self._codes:
+            return code.upper()
+        hint = self.suggest(code)
+        tail = f"; did you mean {hint!r}?" if hint else ""
+        raise ValueError(f"unknown ISO 3166-1 alpha-2 country code {code!r}{tail}")
+
+
+@functools.lru_cache(maxsize=4096)
+def _pick_leader(leaders: tuple[_Leader, ...], day: date, dated: bool) -> tuple[_Leader, _Term]:
+    """Who a name means on ``day``: whoever was in office, heads of state first; else the latest."""
+    serving = [(p, t) for p in leaders if (t := p.term_at(day)) is not None]
+    if serving:
+        return min(serving, key=lambda pt: pt[1].role != "head_of_state")
+    person = max(leaders, key=lambda p: p.latest().end or date.max)
+    return person, (person.term_at(day) if dated else None) or person.latest()
+
+
+def _leading_capitals(form: str) -> int:
+    letters = _letters(form)
+    return next((i for i, ch in enumerate(letters) if not ch.isupper()), len(letters))
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text if ch.isalpha())
+
+
+def _edit_distance(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]

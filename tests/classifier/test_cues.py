@@ -1,0 +1,194 @@
+"""Cue lexicon: each class is detected on short sentences per language and not on near-misses."""
+
+from __future__ import annotations
+
+import pytest
+
+from classifier.cues import CUE_CLASSES, CueLexicon
+
+
+@pytest.fixture(scope="module")
+def lex() -> CueLexicon:
+    return CueLexicon.default()
+
+
+# (cue class, language, sentence, the text of the expected hit)
+DETECTED = [
+    ("leader_title", "en", "The President of Kazakhstan arrived.", "President"),
+    ("leader_title", "ru", "Президент Узбекистана прибыл.", "Президент"),
+    ("leader_title", "fr", "Le chef de l'État tadjik", "chef de l'État"),
+    ("leader_title", "tr", "Cumhurbaşkanı Erdoğan", "Cumhurbaşkanı"),
+    ("leader_title", "uz", "Prezident Shavkat Mirziyoyev", "Prezident"),
+    ("leader_title", "kk", "Мемлекет басшысы Астанада", "Мемлекет басшысы"),
+    ("state_visit", "en", "Tokayev begins a state visit to Baku", "state visit"),
+    ("state_visit", "ru", "с государственным визитом в Ташкент", "государственным визитом"),
+    ("state_visit", "fr", "une visite d'État à Astana", "visite d'État"),
+    ("state_visit", "tr", "resmi ziyaret kapsamında", "resmi ziyaret"),
+    ("state_visit", "uz", "davlat tashrifi bilan", "davlat tashrifi"),
+    ("state_visit", "kk", "мемлекеттік сапармен келді", "мемлекеттік сапармен"),
+    ("talks", "en", "The leaders held talks in Tashkent.", "held talks"),
+    ("talks", "ru", "провели переговоры в узком формате", "переговоры"),
+    ("talks", "fr", "ils se sont entretenus en format restreint", "se sont entretenus"),
+    ("talks", "tr", "iki lider baş başa görüştü", "baş başa"),
+    ("talks", "uz", "muzokaralar tor doirada o'tdi", "muzokaralar"),
+    ("talks", "kk", "келіссөздер шағын құрамда өтті", "келіссөздер"),
+    ("counterpart", "en", "met his Tajik counterpart", "counterpart"),
+    ("counterpart", "ru", "со своим узбекским коллегой", "коллегой"),
+    ("counterpart", "fr", "son homologue ouzbek", "homologue"),
+    ("counterpart", "tr", "Kazak mevkidaşı ile", "mevkidaşı"),
+    ("counterpart", "uz", "qozog'istonlik hamkasbi bilan", "hamkasbi"),
+    ("counterpart", "kk", "өзбек әріптесімен", "әріптесімен"),
+    ("summit", "en", "a bilateral summit in Astana", "summit"),
+    ("summit", "ru", "на саммите в Самарканде", "саммите"),
+    ("summit", "fr", "le sommet de Douchanbé", "sommet"),
+    ("summit", "tr", "Semerkant zirvesi", "zirvesi"),
+    ("summit", "uz", "Samarqanddagi sammitda", "sammitda"),
+    ("summit", "kk", "жоғары деңгейдегі кездесу", "жоғары деңгейдегі"),
+    ("agreements", "en", "The sides signed 12 agreements.", "signed"),
+    ("agreements", "ru", "подписали пакет соглашений", "подписали"),
+    ("agreements", "fr", "les accords signés à Paris", "accords"),
+    ("agreements", "tr", "anlaşmalar imzalandı", "anlaşmalar"),
+    ("agreements", "uz", "kelishuvlar imzolandi", "kelishuvlar"),
+    ("agreements", "kk", "келісімдерге қол қойды", "келісімдерге"),
+    ("announcement", "en", "Mirziyoyev will visit Ankara next week", "will visit"),
+    ("announcement", "ru", "Токаев посетит Бишкек", "посетит"),
+    ("announcement", "fr", "Macron se rendra en Ouzbékistan", "se rendra"),
+    ("announcement", "tr", "Erdoğan Özbekistan'ı ziyaret edecek", "ziyaret edecek"),
+    ("announcement", "uz", "Prezident Qozog'istonga tashrif buyuradi", "tashrif buyuradi"),
+    ("announcement", "kk", "Президент Ташкентке сапармен барады", "сапармен барады"),
+    ("held", "en", "Japarov arrived in Dushanbe", "arrived"),
+    ("held", "ru", "Мирзиёев прибыл в Астану", "прибыл"),
+    ("held", "fr", "Tokaïev est arrivé à Tachkent", "est arrivé"),
+    ("held", "tr", "Cumhurbaşkanı Ankara'ya geldi", "geldi"),
+    ("held", "uz", "Prezident Toshkentga keldi", "keldi"),
+    ("held", "kk", "Президент Бішкекке келді", "келді"),
+    (
+        "welcome_ceremony",
+        "en",
+        "an official welcome ceremony at the palace",
+        "official welcome ceremony",
+    ),
+    ("welcome_ceremony", "ru", "почетный караул выстроился", "почетный караул"),
+    ("welcome_ceremony", "fr", "une garde d'honneur attendait", "garde d'honneur"),
+    ("welcome_ceremony", "tr", "resmi törenle karşılandı", "resmi törenle"),
+    ("welcome_ceremony", "uz", "faxriy qorovul saf tortdi", "faxriy qorovul"),
+    ("welcome_ceremony", "kk", "әуежайда қарсы алды", "әуежайда"),
+    ("multilateral", "en", "the SCO summit in Astana", "SCO"),
+    ("multilateral", "en", "the C5+1 format", "C5+1"),
+    ("multilateral", "en", "the Central Asia + China summit", "Central Asia + China"),
+    ("multilateral", "ru", "на саммите ШОС", "ШОС"),
+    ("multilateral", "ru", "Консультативная встреча глав государств", "Консультативная встреча"),
+    ("multilateral", "fr", "le sommet de l'OCS", "OCS"),
+    ("multilateral", "fr", "à l'Assemblée générale de l'ONU", "Assemblée générale"),
+    ("multilateral", "tr", "Türk Devletleri Teşkilatı zirvesi", "Türk Devletleri Teşkilatı"),
+    ("multilateral", "uz", "Turkiy davlatlar tashkiloti sammiti", "Turkiy davlatlar tashkiloti"),
+    ("multilateral", "kk", "ШЫҰ саммиті", "ШЫҰ"),
+    ("multilateral", "en", "speech at the UN", "UN"),
+    ("ministerial", "en", "the foreign minister arrived", "foreign minister"),
+    ("ministerial", "ru", "министр иностранных дел Казахстана", "министр"),
+    ("ministerial", "fr", "le ministre des Affaires étrangères", "ministre"),
+    ("ministerial", "tr", "Dışişleri Bakanı Fidan", "Dışişleri Bakanı"),
+    ("ministerial", "uz", "tashqi ishlar vaziri Saidov", "tashqi ishlar vaziri"),
+    ("ministerial", "kk", "Сыртқы істер министрі", "Сыртқы істер министрі"),
+    ("parliamentary", "en", "the Speaker of the Majilis", "Speaker"),
+    ("parliamentary", "ru", "спикер Мажилиса", "спикер"),
+    ("parliamentary", "fr", "le président du Sénat", "président du Sénat"),
+    ("parliamentary", "tr", "TBMM Başkanı", "TBMM"),
+    ("parliamentary", "uz", "Oliy Majlis Senati", "Oliy Majlis"),
+    ("parliamentary", "kk", "Мәжіліс Төрағасы", "Мәжіліс"),
+    ("phone_call", "en", "Tokayev held a phone call with Putin", "phone call"),
+    ("phone_call", "ru", "состоялся телефонный разговор", "телефонный разговор"),
+    ("phone_call", "fr", "un entretien téléphonique avec Macron", "entretien téléphonique"),
+    ("phone_call", "tr", "Erdoğan Tokayev ile telefonda görüştü", "telefonda görüştü"),
+    ("phone_call", "uz", "telefon orqali muloqot qildi", "telefon orqali"),
+    ("phone_call", "kk", "телефон арқылы сөйлесті", "телефон арқылы"),
+    ("sidelines", "en", "met on the sidelines of the SCO summit", "on the sidelines"),
+    ("sidelines", "ru", "на полях саммита", "на полях"),
+    ("sidelines", "fr", "en marge du sommet", "en marge"),
+    ("sidelines", "tr", "zirve marjında görüştü", "marjında"),
+    ("sidelines", "uz", "sammit marjinlarida uchrashdi", "marjinlarida"),
+    ("sidelines", "kk", "саммит аясында кездесті", "аясында"),
+    ("bilateral", "en", "bilateral relations", "bilateral"),
+    ("bilateral", "ru", "двустороннее сотрудничество", "двустороннее"),
+    ("bilateral", "fr", "les relations bilatérales", "bilatérales"),
+    ("bilateral", "tr", "ikili ilişkiler", "ikili"),
+    ("bilateral", "uz", "ikki tomonlama hamkorlik", "ikki tomonlama"),
+    ("bilateral", "kk", "екіжақты ынтымақтастық", "екіжақты"),
+]
+
+
+@pytest.mark.parametrize(
+    ("cue", "lang", "sentence", "hit"),
+    DETECTED,
+    ids=[f"{c}-{lg}-{h}" for c, lg, _, h in DETECTED],
+)
+def test_cue_detected(lex: CueLexicon, cue: str, lang: str, sentence: str, hit: str) -> None:
+    hits = [h for h in lex.find(sentence) if h.cue == cue and h.text == hit]
+    assert len(hits) == 1, lex.find(sentence)
+    assert hits[0].lang == lang
+    assert sentence[hits[0].start : hits[0].end] == hit
+
+
+def test_every_class_is_covered_by_the_table(lex: CueLexicon) -> None:
+    assert set(lex.classes()) == set(CUE_CLASSES) == {c for c, *_ in DETECTED}
+
+
+# (sentence, cue class that must not fire)
+NEAR_MISSES = [
+    ("Visitors flocked to Samarkand.", "state_visit"),
+    ("Ziyaretçi sayısı arttı.", "state_visit"),
+    ("The vice-president arrived.", "leader_title"),
+    ("Le premier ministre est arrivé.", "ministerial"),
+    ("Премьер-министр прибыл.", "ministerial"),
+    ("Prime Minister Bektenov spoke.", "ministerial"),
+    ("Bosh vazir Aripov keldi.", "ministerial"),
+    ("Il y a un accord.", "multilateral"),  # French "un" is not the UN
+    ("Smartphone sales grew.", "phone_call"),
+    ("Un sommelier a servi le vin.", "summit"),
+    ("The stalks of wheat", "talks"),
+    ("Les visiteurs du musée", "state_visit"),
+    ("The shipment was withheld.", "held"),
+    ("Il faut mettre fin.", "held"),
+    ("The counterpartisan", "counterpart"),
+    ("Послание президента", "ministerial"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "cue"), NEAR_MISSES, ids=[s for s, _ in NEAR_MISSES])
+def test_cue_not_triggered_on_near_miss(lex: CueLexicon, sentence: str, cue: str) -> None:
+    assert cue not in {h.cue for h in lex.find(sentence)}
+
+
+def test_overlapping_classes_are_all_reported(lex: CueLexicon) -> None:
+    sentence = "Erdoğan ve Tokayev telefonda görüştü; heads of state of the SCO countries met"
+    found = {(h.cue, h.text) for h in lex.find(sentence)}
+    assert ("phone_call", "telefonda görüştü") in found
+    assert ("talks", "görüştü") in found and ("held", "görüştü") in found
+    assert ("multilateral", "heads of state of the SCO countries") in found
+    assert ("leader_title", "heads of state") in found
+
+
+def test_hits_are_sorted_and_offsets_match_the_text(lex: CueLexicon) -> None:
+    text = "İKİLİ görüşme: President Tokayev held talks and signed agreements in Astana."
+    hits = lex.find(text)
+    assert [h.start for h in hits] == sorted(h.start for h in hits)
+    assert all(text[h.start : h.end] == h.text for h in hits)
+    assert {"bilateral", "talks", "leader_title", "held", "agreements"} <= {h.cue for h in hits}
+
+
+@pytest.mark.parametrize(
+    ("lexicon", "layers", "message"),
+    [
+        ({"gossip": {"en": ["rumour"]}}, [["gossip"]], "unknown cue classes"),
+        ({"talks": {"en": ["talks"]}}, [], "exactly one layer"),
+        ({"talks": {"en": ["[talks"]}}, [["talks"]], "bad pattern"),
+        ({"talks": {"en": ["(talks)"]}}, [["talks"]], "non-capturing"),
+        ({"talks": {"en": ["\\Stalks"]}}, [["talks"]], "lower-case escapes"),
+    ],
+    ids=["unknown-class", "no-layer", "bad-regex", "capturing-group", "upper-escape"],
+)
+def test_bad_lexicon_is_rejected_clearly(
+    lexicon: dict[str, dict[str, list[str]]], layers: list[list[str]], message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        CueLexicon(lexicon, layers)
