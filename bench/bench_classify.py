@@ -17,10 +17,10 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # one core, as the target says
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-import feedparser  # noqa: E402
+import feedparser
 
-from classifier.detector import Detector, ItemInput  # noqa: E402
-from classifier.training import load_seeds, train  # noqa: E402
+from classifier.detector import Detector, ItemInput
+from classifier.training import load_seeds, train
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [ROOT.parent / "shared" / "feeds" / "real", ROOT / "summitwatch" / "demo_feeds"]
