@@ -194,7 +194,7 @@ def build_digests(
                 app.db, recipient=recipient.email, period_key=period.key(),
                 period_start=period.start, period_end=period.end, subject=message.subject,
                 message_id=message.message_id, raw=message.raw,
-                events={key: sorted(ids) for key, ids in message.event_items},
+                events={key: sorted(ids) for key, ids in message.event_items}, now=now,
             )
         if not dry_run:
             catalog.set_last_period_end(app.db, recipient.email, period.end)

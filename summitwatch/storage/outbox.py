@@ -31,17 +31,18 @@ def _now() -> datetime:
 def enqueue(
     db: Database, *, recipient: str, period_key: str, period_start: datetime,
     period_end: datetime, subject: str, message_id: str, raw: bytes,
-    events: Mapping[str, Sequence[int]],
+    events: Mapping[str, Sequence[int]], now: datetime | None = None,
 ) -> int | None:
     """Store a built digest; returns its id, or None when that period was already built."""
+    now = now or _now()
     item_ids = sorted({i for ids in events.values() for i in ids})
     try:
         with db.session() as s:
             row = OutboxMessage(
                 recipient=recipient, period_key=period_key, period_start=period_start,
                 period_end=period_end, subject=subject, message_id=message_id, raw=raw,
-                status="pending", attempts=0, next_attempt_at=_now(), item_ids=item_ids,
-                events={k: list(v) for k, v in events.items()}, created_at=_now(),
+                status="pending", attempts=0, next_attempt_at=now, item_ids=item_ids,
+                events={k: list(v) for k, v in events.items()}, created_at=now,
             )
             s.add(row)
             s.flush()

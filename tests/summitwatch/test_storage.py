@@ -126,7 +126,7 @@ def test_outbox_is_unique_per_period_and_claims_are_exclusive(db_url: str) -> No
     args = {
         "recipient": "a@b.org", "period_key": "2026-11-27T07:00Z", "period_start": NOW,
         "period_end": NOW, "subject": "Digest", "message_id": "<m@x>", "raw": b"raw",
-        "events": {"KZ-TJ:2026-11-27": [item_id]},
+        "events": {"KZ-TJ:2026-11-27": [item_id]}, "now": NOW,
     }
     first = outbox.enqueue(db, **args)
     assert first is not None and outbox.enqueue(db, **args) is None
