@@ -17,19 +17,22 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from summitwatch import cli_manage, pipeline
+from summitwatch import cli_manage, pipeline, review_tui, users
 from summitwatch.app import App, open_app
 from summitwatch.settings import SettingsError
 
 console = Console()
 err = Console(stderr=True)
-app = typer.Typer(no_args_is_help=True, add_completion=False,
+# Tracebacks are for bugs; the errors a user can fix are caught in main() and printed as one line.
+app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="SummitWatch: bilateral summits involving Central Asia, in your inbox.")
 app.add_typer(cli_manage.feeds, name="feeds")
 app.add_typer(cli_manage.countries, name="countries")
 app.add_typer(cli_manage.recipients, name="recipients")
 app.add_typer(cli_manage.config, name="config")
 app.add_typer(cli_manage.db, name="db")
+app.add_typer(users.users, name="users")
+app.command("review")(review_tui.review_cli)
 
 
 class Context:
@@ -189,7 +192,7 @@ def serve(
 
     application = get_app(ctx)
     bind = host or str(application.settings["web.host"])
-    uvicorn.run(create_app(application), host=bind, port=port or int(application.settings["web.port"]))
+    uvicorn.run(create_app(application, bind_host=bind), host=bind, port=port or int(application.settings["web.port"]))
 
 
 @app.command()
@@ -215,10 +218,23 @@ def render_table(title: str, columns: list[str], rows: list[list[str]]) -> Table
     return table
 
 
+def _user_errors() -> tuple[type[Exception], ...]:
+    """Errors that describe bad input (a setting, a file, an address), not a bug."""
+    from alerts.addresses import AddressError
+    from alerts.schedule import ScheduleError
+    from classifier.training import TrainingDataError
+    from collectors.opml import OpmlError
+
+    return (SettingsError, TrainingDataError, ScheduleError, OpmlError, AddressError)
+
+
+USER_ERRORS = _user_errors()
+
+
 def main() -> None:
     try:
         app()
-    except SettingsError as exc:
+    except USER_ERRORS as exc:
         err.print(f"error: {exc}", markup=False, highlight=False)
         raise SystemExit(2) from None
     except FileNotFoundError as exc:
