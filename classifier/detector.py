@@ -80,7 +80,8 @@ class Detector:
             label = raw >= self.threshold
             reasons = (
                 tuple(_reason(n, v) for n, v in self.model.contributions(matrix[row]))
-                if explain else ()
+                if explain
+                else ()
             )
             evidence = _evidence(analysis)
             verdicts.append(

@@ -76,7 +76,8 @@ def evaluate(detector: Detector, examples: Sequence[Example], worst: int = 10) -
     started = time.perf_counter()
     verdicts = detector.classify_many(inputs, explain=False)
     elapsed = time.perf_counter() - started
-    overall, per_lang = Counts(), defaultdict(Counts)
+    overall = Counts()
+    per_lang: defaultdict[str, Counts] = defaultdict(Counts)
     per_category: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     dyad_hits = dyad_total = 0
     errors: list[tuple[float, Example, Verdict]] = []
@@ -106,8 +107,13 @@ def evaluate(detector: Detector, examples: Sequence[Example], worst: int = 10) -
         items_per_second=round(len(examples) / elapsed, 1) if elapsed > 0 else 0.0,
         errors=[
             {
-                "id": e.id, "lang": e.lang, "label": e.label, "score": v.score,
-                "countries": list(v.countries), "title": e.title[:120], "why": v.summary,
+                "id": e.id,
+                "lang": e.lang,
+                "label": e.label,
+                "score": v.score,
+                "countries": list(v.countries),
+                "title": e.title[:120],
+                "why": v.summary,
             }
             for _, e, v in errors[:worst]
         ],

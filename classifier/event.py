@@ -57,7 +57,7 @@ class EventFacts:
 
 def pick_pair(analysis: Analysis, watched: Collection[str]) -> tuple[str, ...]:
     weights = state_weights(analysis)
-    ranked = [code for code, w in weights.most_common() if w >= 1.0]
+    ranked = [code for code, w in sorted(weights.items(), key=lambda kv: -kv[1]) if w >= 1.0]
     first = next((c for c in ranked if c in watched), None)
     if first is None:
         return ()

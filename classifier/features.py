@@ -11,7 +11,7 @@ with ⟨L⟩ in ⟨P⟩") rather than which countries happened to meet in the tr
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -22,8 +22,19 @@ from classifier.gazetteer import Gazetteer, Mention
 MASKS = {"country": "⟨C⟩", "adjective": "⟨A⟩", "capital": "⟨P⟩", "venue": "⟨P⟩", "leader": "⟨L⟩"}
 STRONG_KINDS = frozenset({"country", "adjective", "leader"})
 TITLE_CUES = (
-    "talks", "state_visit", "counterpart", "summit", "phone_call", "multilateral", "ministerial",
-    "parliamentary", "announcement", "held", "sidelines", "bilateral", "leader_title",
+    "talks",
+    "state_visit",
+    "counterpart",
+    "summit",
+    "phone_call",
+    "multilateral",
+    "ministerial",
+    "parliamentary",
+    "announcement",
+    "held",
+    "sidelines",
+    "bilateral",
+    "leader_title",
 )
 
 
@@ -58,9 +69,9 @@ def analyse(title: str, text: str, gazetteer: Gazetteer, lexicon: CueLexicon) ->
     )
 
 
-def state_weights(analysis: Analysis) -> Counter[str]:
+def state_weights(analysis: Analysis) -> dict[str, float]:
     """How strongly each state is a principal of the item: leaders and the title count most."""
-    weights: Counter[str] = Counter()
+    weights: defaultdict[str, float] = defaultdict(float)
     for m, in_title in [(m, True) for m in analysis.title_mentions] + [
         (m, False) for m in analysis.text_mentions
     ]:
@@ -85,7 +96,7 @@ def structured_features(analysis: Analysis, watched: Collection[str]) -> dict[st
     title_leader_states = {m.code for m in analysis.title_mentions if m.kind == "leader"}
     watched_states = states & set(watched)
     weights = state_weights(analysis)
-    ranked = weights.most_common()
+    ranked = sorted(weights.items(), key=lambda kv: -kv[1])
     total = sum(weights.values()) or 1.0
     top2 = sum(w for _, w in ranked[:2]) / total
 
@@ -103,9 +114,7 @@ def structured_features(analysis: Analysis, watched: Collection[str]) -> dict[st
     f["watched_leader"] = float(bool(leader_states & set(watched)))
     f["title_leaders"] = float(len(title_leader_states))
     f["top2_share"] = top2
-    f["pair_with_watched"] = float(
-        len(states) >= 2 and bool(watched_states)
-    )
+    f["pair_with_watched"] = float(len(states) >= 2 and bool(watched_states))
     f["places"] = _log(sum(1 for m in analysis.mentions if m.kind in ("capital", "venue")))
 
     title_counts = Counter(c.cue for c in analysis.title_cues)

@@ -53,13 +53,9 @@ class SummitModel:
 
     # -- features ----------------------------------------------------------------------
 
-    def _matrix(
-        self, analyses: Sequence[Analysis], watched: Collection[str]
-    ) -> sparse.csr_matrix:
+    def _matrix(self, analyses: Sequence[Analysis], watched: Collection[str]) -> sparse.csr_matrix:
         assert self.dict_vectorizer is not None and self.tfidf is not None
-        dense = self.dict_vectorizer.transform(
-            [structured_features(a, watched) for a in analyses]
-        )
+        dense = self.dict_vectorizer.transform([structured_features(a, watched) for a in analyses])
         dense = (dense - self.mean) / self.scale
         text = self.tfidf.transform([masked_text(a) for a in analyses]) * TEXT_WEIGHT
         return sparse.hstack([sparse.csr_matrix(dense), text], format="csr")
@@ -82,14 +78,19 @@ class SummitModel:
         self.mean = dense.mean(axis=0)
         self.scale = dense.std(axis=0) + 1e-6
         self.tfidf = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=(3, 5), min_df=2, max_features=30000,
-            sublinear_tf=True, dtype=np.float32,
+            analyzer="char_wb",
+            ngram_range=(3, 5),
+            min_df=2,
+            max_features=30000,
+            sublinear_tf=True,
+            dtype=np.float32,
         )
         self.tfidf.fit([masked_text(a) for a in analyses])
         x = self._matrix(analyses, watched)
         decision = np.zeros(len(y))
-        folds = StratifiedKFold(n_splits=min(5, int(np.bincount(y).min())), shuffle=True,
-                                random_state=0)
+        folds = StratifiedKFold(
+            n_splits=min(5, int(np.bincount(y).min())), shuffle=True, random_state=0
+        )
         for train, test in folds.split(x, y):
             fold = _logreg().fit(x[train], y[train])
             decision[test] = fold.decision_function(x[test])
@@ -139,8 +140,11 @@ def _metrics(y: Any, predicted: Any) -> dict[str, Any]:
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"cv_precision": round(precision, 4), "cv_recall": round(recall, 4),
-            "cv_f1": round(f1, 4)}
+    return {
+        "cv_precision": round(precision, 4),
+        "cv_recall": round(recall, 4),
+        "cv_f1": round(f1, 4),
+    }
 
 
 def training_key(payload: Sequence[str]) -> str:
@@ -155,9 +159,13 @@ def training_key(payload: Sequence[str]) -> str:
 def describe(model: SummitModel) -> str:
     return json.dumps(
         {
-            "version": model.version, "trained_at": model.trained_at,
-            "sklearn_version": model.sklearn_version, "n_train": model.n_train,
-            "n_positive": model.n_positive, "metrics": model.metrics, "sources": model.sources,
+            "version": model.version,
+            "trained_at": model.trained_at,
+            "sklearn_version": model.sklearn_version,
+            "n_train": model.n_train,
+            "n_positive": model.n_positive,
+            "metrics": model.metrics,
+            "sources": model.sources,
         },
         ensure_ascii=False,
     )

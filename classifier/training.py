@@ -57,7 +57,9 @@ def read_jsonl(path: Path) -> list[Example]:
                     )
                 )
             except (ValueError, KeyError, TypeError) as exc:
-                raise TrainingDataError(f"{path}:{number}: not a labelled example ({exc})") from None
+                raise TrainingDataError(
+                    f"{path}:{number}: not a labelled example ({exc})"
+                ) from None
     return examples
 
 

@@ -16,9 +16,9 @@ from typing import Any
 from classifier.detector import Detector
 from classifier.gazetteer import Gazetteer
 from summitwatch.settings import Settings, load_settings, normalise_countries
-from summitwatch.validation import validate_feed, validate_recipient
 from summitwatch.storage import catalog
 from summitwatch.storage.db import Database, open_database
+from summitwatch.validation import validate_feed, validate_recipient
 
 
 def country_problem(code: str) -> str | None:

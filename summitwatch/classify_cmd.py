@@ -39,10 +39,13 @@ def read_inputs(text: str | None, file: Path | None, stdin: TextIO) -> list[Item
             continue
         try:
             obj = json.loads(line)
-            inputs.append(ItemInput(str(obj.get("title", "")), str(obj.get("text", "")),
-                                    obj.get("lang")))
+            inputs.append(
+                ItemInput(str(obj.get("title", "")), str(obj.get("text", "")), obj.get("lang"))
+            )
         except (json.JSONDecodeError, AttributeError):
-            raise SettingsError(f"stdin line {number}: expected a JSON object with title/text") from None
+            raise SettingsError(
+                f"stdin line {number}: expected a JSON object with title/text"
+            ) from None
     return inputs
 
 
@@ -62,25 +65,35 @@ def classify_inputs(app: App, inputs: Iterable[ItemInput], as_json: bool, consol
         console.print(f"{mark} {verdict.score:.2f}  {item.title[:100]}", highlight=False)
         console.print(f"  {verdict.summary}", highlight=False)
         if verdict.countries:
-            console.print(f"  pair: {'–'.join(verdict.countries)}  visitor: {verdict.visitor}  "
-                          f"host: {verdict.host}  status: {verdict.status}  "
-                          f"date: {verdict.event_date}  place: {verdict.place}", highlight=False)
+            console.print(
+                f"  pair: {'–'.join(verdict.countries)}  visitor: {verdict.visitor}  "
+                f"host: {verdict.host}  status: {verdict.status}  "
+                f"date: {verdict.event_date}  place: {verdict.place}",
+                highlight=False,
+            )
         console.print("  reasons: " + "; ".join(verdict.reasons), highlight=False)
 
 
 def print_report(report: Report, console: Console) -> None:
     o = report.overall
-    console.print(f"n={report.n}  precision={o['precision']:.3f}  recall={o['recall']:.3f}  "
-                  f"F1={o['f1']:.3f}  dyad accuracy={report.dyad_accuracy:.3f}  "
-                  f"{report.items_per_second:.0f} items/s")
+    console.print(
+        f"n={report.n}  precision={o['precision']:.3f}  recall={o['recall']:.3f}  "
+        f"F1={o['f1']:.3f}  dyad accuracy={report.dyad_accuracy:.3f}  "
+        f"{report.items_per_second:.0f} items/s"
+    )
     c = report.confusion
     console.print(f"confusion: TP={c['tp']} FP={c['fp']} FN={c['fn']} TN={c['tn']}")
     table = Table(title="by language")
     for column in ("lang", "n", "precision", "recall", "F1"):
         table.add_column(column)
     for lang, row in report.by_lang.items():
-        table.add_row(lang, str(row["n"]), f"{row['precision']:.3f}", f"{row['recall']:.3f}",
-                      f"{row['f1']:.3f}")
+        table.add_row(
+            lang,
+            str(row["n"]),
+            f"{row['precision']:.3f}",
+            f"{row['recall']:.3f}",
+            f"{row['f1']:.3f}",
+        )
     console.print(table)
     if report.by_category:
         cats = Table(title="flag rate by category")
@@ -92,5 +105,9 @@ def print_report(report: Report, console: Console) -> None:
     if report.errors:
         console.print("worst errors:")
         for e in report.errors:
-            console.print(f"  {e['id']} [{e['lang']}] label={e['label']} score={e['score']:.2f} "
-                          f"{e['title']}\n      {e['why']}", highlight=False, markup=False)
+            console.print(
+                f"  {e['id']} [{e['lang']}] label={e['label']} score={e['score']:.2f} "
+                f"{e['title']}\n      {e['why']}",
+                highlight=False,
+                markup=False,
+            )

@@ -24,8 +24,12 @@ from summitwatch.settings import SettingsError
 console = Console()
 err = Console(stderr=True)
 # Tracebacks are for bugs; the errors a user can fix are caught in main() and printed as one line.
-app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
-                  help="SummitWatch: bilateral summits involving Central Asia, in your inbox.")
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    help="SummitWatch: bilateral summits involving Central Asia, in your inbox.",
+)
 app.add_typer(cli_manage.feeds, name="feeds")
 app.add_typer(cli_manage.countries, name="countries")
 app.add_typer(cli_manage.recipients, name="recipients")
@@ -37,7 +41,8 @@ app.command("review")(review_tui.review_cli)
 
 class Context:
     def __init__(self, config: Path | None, overrides: dict[str, Any]) -> None:
-        self.config, self.overrides, self._app = config, overrides, None  # type: ignore[var-annotated]
+        self.config, self.overrides = config, overrides
+        self._app: App | None = None
 
     def app(self) -> App:
         if self._app is None:
@@ -50,7 +55,9 @@ def parse_sets(values: list[str]) -> dict[str, Any]:
     for value in values:
         key, sep, raw = value.partition("=")
         if not sep:
-            raise SettingsError(f"--set {value!r}: expected KEY=VALUE, e.g. classifier.threshold=0.6")
+            raise SettingsError(
+                f"--set {value!r}: expected KEY=VALUE, e.g. classifier.threshold=0.6"
+            )
         out[key.strip()] = raw
     return out
 
@@ -95,8 +102,12 @@ def classify(
     text: Annotated[str | None, typer.Argument(help="Text to score (title = first line).")] = None,
     file: Annotated[Path | None, typer.Option(help="File to score.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
-    pending: Annotated[bool, typer.Option(help="Score the stored items without a verdict.")] = False,
-    rescore: Annotated[bool, typer.Option(help="With --pending: rescore all stored items.")] = False,
+    pending: Annotated[
+        bool, typer.Option(help="Score the stored items without a verdict.")
+    ] = False,
+    rescore: Annotated[
+        bool, typer.Option(help="With --pending: rescore all stored items.")
+    ] = False,
 ) -> None:
     """Score text (argument, --file, or JSON Lines {"title","text"} on stdin), or stored items."""
     from summitwatch.classify_cmd import classify_inputs, read_inputs
@@ -136,8 +147,10 @@ def run(
     if once:
         report = pipeline.run_cycle(application)
         console.print(report.collect.line())
-        console.print(f"{report.scored} items scored, {report.flagged} flagged; "
-                      f"{len(report.digests)} digests built; delivery: {report.delivery}")
+        console.print(
+            f"{report.scored} items scored, {report.flagged} flagged; "
+            f"{len(report.digests)} digests built; delivery: {report.delivery}"
+        )
         return
     run_forever(application, console)
 
@@ -146,18 +159,23 @@ def run(
 def train(
     ctx: typer.Context,
     labels: Annotated[list[Path], typer.Option(help="Extra labelled JSONL file(s).")] = [],  # noqa: B006
-    no_activate: Annotated[bool, typer.Option(help="Train and record, but keep the old model.")] = False,
+    no_activate: Annotated[
+        bool, typer.Option(help="Train and record, but keep the old model.")
+    ] = False,
 ) -> None:
     """Train a model from seeds/, reviewers' decisions and --labels files."""
     from summitwatch import modelstore
 
     outcome = modelstore.train_new(get_app(ctx), labels=list(labels), activate=not no_activate)
     m = outcome.model
-    console.print(f"model {m.version}: {m.n_train} examples ({m.n_positive} positive), "
-                  f"cross-validated {m.metrics}")
+    console.print(
+        f"model {m.version}: {m.n_train} examples ({m.n_positive} positive), "
+        f"cross-validated {m.metrics}"
+    )
     if outcome.new_eval is not None and outcome.old_eval is not None:
-        console.print(f"on reviewed items: old F1 {outcome.old_eval['f1']} -> "
-                      f"new F1 {outcome.new_eval['f1']}")
+        console.print(
+            f"on reviewed items: old F1 {outcome.old_eval['f1']} -> new F1 {outcome.new_eval['f1']}"
+        )
     console.print(f"saved to {outcome.path}" + (" and activated" if outcome.activated else ""))
 
 
@@ -192,7 +210,11 @@ def serve(
 
     application = get_app(ctx)
     bind = host or str(application.settings["web.host"])
-    uvicorn.run(create_app(application, bind_host=bind), host=bind, port=port or int(application.settings["web.port"]))
+    uvicorn.run(
+        create_app(application, bind_host=bind),
+        host=bind,
+        port=port or int(application.settings["web.port"]),
+    )
 
 
 @app.command()

@@ -40,16 +40,30 @@ def _age(value: object) -> str:
 def feeds_list(ctx: typer.Context, removed: bool = False) -> None:
     """Feeds with their health: last success, last error, failures, items per day, latency."""
     table = Table(title="Feeds")
-    for column in ("id", "name", "url", "last success", "failures", "last error", "items/day",
-                   "latency", "next check"):
+    for column in (
+        "id",
+        "name",
+        "url",
+        "last success",
+        "failures",
+        "last error",
+        "items/day",
+        "latency",
+        "next check",
+    ):
         table.add_column(column, overflow="fold")
     for f in catalog.list_feeds(_app(ctx).db, include_removed=removed):
         error = f"{f.last_error_kind}: {f.last_error}" if f.last_error_kind else ""
         if f.gone:
             error = "GONE (410): " + (f.last_error or "the server says the feed is gone")
         table.add_row(
-            str(f.id), f.name[:40], f.url, _age(f.last_success_at), str(f.consecutive_failures),
-            error[:80], f"{f.items_per_day:.1f}",
+            str(f.id),
+            f.name[:40],
+            f.url,
+            _age(f.last_success_at),
+            str(f.consecutive_failures),
+            error[:80],
+            f"{f.items_per_day:.1f}",
             f"{f.average_latency_s:.2f}s" if f.average_latency_s is not None else "—",
             _age(f.next_check_at),
         )
@@ -58,14 +72,18 @@ def feeds_list(ctx: typer.Context, removed: bool = False) -> None:
 
 @feeds.command("add")
 def feeds_add(
-    ctx: typer.Context, url: str, name: str = "", full_text: bool = False,
+    ctx: typer.Context,
+    url: str,
+    name: str = "",
+    full_text: bool = False,
     interval_minutes: Annotated[int | None, typer.Option(min=1)] = None,
 ) -> None:
     """Add a feed by URL."""
     if not url.startswith(("http://", "https://")):
         raise SettingsError(f"feed url {url!r}: expected an http:// or https:// URL")
-    record, created = catalog.add_feed(_app(ctx).db, url, name=name, full_text=full_text,
-                                       interval_minutes=interval_minutes)
+    record, created = catalog.add_feed(
+        _app(ctx).db, url, name=name, full_text=full_text, interval_minutes=interval_minutes
+    )
     console.print(("added" if created else "already present") + f": {record.id} {record.url}")
 
 
@@ -88,8 +106,14 @@ def feeds_import(ctx: typer.Context, opml: Path) -> None:
         raise SettingsError(f"{opml}: {exc}") from None
     database, added = _app(ctx).db, 0
     for entry in entries:
-        _, created = catalog.add_feed(database, entry.url, name=entry.title or "",
-                                      category=entry.category, origin="opml", revive=False)
+        _, created = catalog.add_feed(
+            database,
+            entry.url,
+            name=entry.title or "",
+            category=entry.category,
+            origin="opml",
+            revive=False,
+        )
         added += created
     console.print(f"{len(entries)} feeds in {opml}, {added} added")
 
@@ -99,7 +123,9 @@ def feeds_export(ctx: typer.Context, output: Annotated[Path | None, typer.Option
     """Export the feeds as OPML 2.0 (to stdout or --output)."""
     from collectors.opml import OpmlFeed, export_opml
 
-    text = export_opml([OpmlFeed(f.url, f.name, f.category) for f in catalog.list_feeds(_app(ctx).db)])
+    text = export_opml(
+        [OpmlFeed(f.url, f.name, f.category) for f in catalog.list_feeds(_app(ctx).db)]
+    )
     if output:
         output.write_text(text, encoding="utf-8")
     else:
@@ -109,10 +135,10 @@ def feeds_export(ctx: typer.Context, output: Annotated[Path | None, typer.Option
 @feeds.command("check")
 def feeds_check(ctx: typer.Context, url: str) -> None:
     """Fetch one feed now and report what was found, without storing anything."""
-    from collectors import FeedFetcher, FeedState
+    from collectors import FeedFetcher, FeedState, FetchResult
     from summitwatch.pipeline import fetch_settings
 
-    async def check():  # type: ignore[no-untyped-def]
+    async def check() -> FetchResult:
         async with FeedFetcher(fetch_settings(_app(ctx))) as fetcher:
             return await fetcher.fetch(FeedState(url=url))
 
@@ -122,8 +148,10 @@ def feeds_check(ctx: typer.Context, url: str) -> None:
         console.print(f"error ({result.error_kind}): {result.error_message}")
     if result.bozo_message:
         console.print(f"ill-formed but usable: {result.bozo_message}")
-    console.print(f"title: {result.feed_title}  language: {result.feed_language}  "
-                  f"entries: {len(result.entries)}")
+    console.print(
+        f"title: {result.feed_title}  language: {result.feed_language}  "
+        f"entries: {len(result.entries)}"
+    )
     for entry in result.entries[:10]:
         console.print(f"  - {entry.published:%Y-%m-%d} {entry.title[:90]}")
     if result.status == "error":
@@ -179,18 +207,27 @@ def recipients_list(ctx: typer.Context) -> None:
 
 @recipients.command("add")
 def recipients_add(
-    ctx: typer.Context, email: str, schedule: str = "daily 07:00", timezone: str = "UTC",
+    ctx: typer.Context,
+    email: str,
+    schedule: str = "daily 07:00",
+    timezone: str = "UTC",
     countries_: Annotated[list[str], typer.Option("--country")] = [],  # noqa: B006
-    lang: str = "en", send_empty: bool = False,
+    lang: str = "en",
+    send_empty: bool = False,
 ) -> None:
     """Add or update a recipient."""
     from summitwatch.validation import validate_recipient
 
-    fields = validate_recipient({
-        "email": email, "schedule": schedule, "timezone": timezone,
-        "countries": [_check_code(c) for c in countries_] or None, "lang": lang,
-        "send_empty": send_empty,
-    })
+    fields = validate_recipient(
+        {
+            "email": email,
+            "schedule": schedule,
+            "timezone": timezone,
+            "countries": [_check_code(c) for c in countries_] or None,
+            "lang": lang,
+            "send_empty": send_empty,
+        }
+    )
     catalog.upsert_recipient(_app(ctx).db, fields["email"], fields)
     console.print(f"recipient {fields['email']}: {schedule} ({timezone})")
 

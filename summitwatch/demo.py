@@ -29,7 +29,7 @@ FEED_SUFFIXES = (".xml", ".rss", ".atom", ".json")
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 
@@ -87,7 +87,9 @@ def run_demo(workdir: Path, console: Console, overrides: Mapping[str, Any] | Non
         config = write_demo_config(workdir, base_url)
         # the demo must stay offline and self-contained whatever the environment says
         settings = {
-            **(overrides or {}), "smtp.host": "", "collector.parse_workers": 0,
+            **(overrides or {}),
+            "smtp.host": "",
+            "collector.parse_workers": 0,
             "database.url": f"sqlite:///{(workdir / 'summitwatch.db').resolve()}",
             "outbox.dir": str((workdir / "outbox").resolve()),
         }
@@ -102,8 +104,13 @@ def run_demo(workdir: Path, console: Console, overrides: Mapping[str, Any] | Non
     for column in ("score", "pair", "status", "title", "why"):
         table.add_column(column, overflow="fold")
     for view in item_store.flagged_items(app.db):
-        table.add_row(f"{view.score:.2f}", "–".join(view.countries), view.status,
-                      view.title[:70], str(view.explanation.get("summary", ""))[:120])
+        table.add_row(
+            f"{view.score:.2f}",
+            "–".join(view.countries),
+            view.status,
+            view.title[:70],
+            str(view.explanation.get("summary", ""))[:120],
+        )
     console.print(table)
     emls = sorted((workdir / "outbox").glob("*.eml"))
     for eml in emls:

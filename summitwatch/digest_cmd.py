@@ -25,8 +25,10 @@ def run_digest(
             console.print(f"{plan.recipient}: nothing new for {plan.period} (no digest)")
         else:
             verb = "would send" if dry_run else "built"
-            console.print(f"{plan.recipient}: {verb} '{plan.subject}' "
-                          f"({plan.events} events, {plan.items} items, period {plan.period})")
+            console.print(
+                f"{plan.recipient}: {verb} '{plan.subject}' "
+                f"({plan.events} events, {plan.items} items, period {plan.period})"
+            )
     if not plans:
         console.print("no digest is due")
     if dry_run:
@@ -53,8 +55,11 @@ def write_preview(app: App, email: str, console: Console) -> None:
     events = group_events([pipeline.to_digest_item(v) for v in views])
     message = build_digest(
         replace(recipient, send_empty=True),
-        events, DigestStats(len(views), len(views)), Period(now, now),
-        sender=str(app.settings["smtp.sender"]), now=now,
+        events,
+        DigestStats(len(views), len(views)),
+        Period(now, now),
+        sender=str(app.settings["smtp.sender"]),
+        now=now,
     )
     assert message is not None
     path = Path(f"digest-preview-{email.split('@')[0]}.html").resolve()

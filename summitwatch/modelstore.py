@@ -38,8 +38,10 @@ def seeds_dir(app: Any) -> Path:
 
 def cache_dir(app: Any) -> Path:
     configured = str(app.settings["classifier.cache_dir"])
-    base = Path(configured).expanduser() if configured else Path(
-        platformdirs.user_cache_dir("summitwatch")
+    base = (
+        Path(configured).expanduser()
+        if configured
+        else Path(platformdirs.user_cache_dir("summitwatch"))
     )
     return base / "models"
 
@@ -79,7 +81,10 @@ class TrainOutcome:
 
 
 def train_new(
-    app: Any, *, labels: list[Path] | None = None, activate: bool = True,
+    app: Any,
+    *,
+    labels: list[Path] | None = None,
+    activate: bool = True,
     progress: Any = None,
 ) -> TrainOutcome:
     """Train on seeds + reviews + label files, evaluate against the reviews, then activate."""
@@ -103,9 +108,14 @@ def train_new(
         new = Detector(model, watched=app.watched, threshold=threshold)
         old_eval, new_eval = evaluate(old, reviews).as_json(), evaluate(new, reviews).as_json()
     registry.record(
-        app.db, version=model.version, trained_at=datetime.now(UTC), n_train=model.n_train,
-        n_reviews=len(reviews), metrics={**model.metrics, "reviews_eval": new_eval},
-        path=str(path), activate=activate,
+        app.db,
+        version=model.version,
+        trained_at=datetime.now(UTC),
+        n_train=model.n_train,
+        n_reviews=len(reviews),
+        metrics={**model.metrics, "reviews_eval": new_eval},
+        path=str(path),
+        activate=activate,
     )
     if activate:
         app.reset_detector()
@@ -120,8 +130,12 @@ def model_info(app: Any) -> dict[str, Any]:
     trained_since = current[1] if current is not None else None
     reviews_since = item_store.count_reviews(app.db, since=trained_since)
     return {
-        "version": model.version, "trained_at": model.trained_at,
-        "sklearn_version": model.sklearn_version, "n_train": model.n_train,
-        "n_positive": model.n_positive, "metrics": model.metrics, "sources": model.sources,
+        "version": model.version,
+        "trained_at": model.trained_at,
+        "sklearn_version": model.sklearn_version,
+        "n_train": model.n_train,
+        "n_positive": model.n_positive,
+        "metrics": model.metrics,
+        "sources": model.sources,
         "reviews_since_training": reviews_since,
     }

@@ -61,14 +61,19 @@ class CollectReport:
     errors: list[tuple[str, str]] = field(default_factory=list)
 
     def line(self) -> str:
-        return (f"{self.feeds} feeds polled, {self.new_items} new items, "
-                f"{self.not_modified} unchanged, {len(self.errors)} errors")
+        return (
+            f"{self.feeds} feeds polled, {self.new_items} new items, "
+            f"{self.not_modified} unchanged, {len(self.errors)} errors"
+        )
 
 
 async def collect_async(
-    app: App, *, now: datetime | None = None,
+    app: App,
+    *,
+    now: datetime | None = None,
     on_result: Callable[[FetchResult, int], None] | None = None,
-    settings: FetchSettings | None = None, transport: Any = None,
+    settings: FetchSettings | None = None,
+    transport: Any = None,
 ) -> CollectReport:
     due = catalog.due_feeds(app.db, now or _now())
     report = CollectReport()
@@ -122,22 +127,36 @@ def classify_pending(app: App, *, rescore: bool = False, batch: int = 500) -> tu
 
 
 def to_digest_item(view: ItemView) -> DigestItem:
-    pair = (view.countries + ("", ""))[:2]
+    pair = (*view.countries, "", "")[:2]
     return DigestItem(
-        item_id=view.id, title=view.title, summary=view.summary, link=view.link,
-        source=view.source, lang=view.language, published=view.published,
-        score=view.score or 0.0, countries=(pair[0], pair[1]), visitor=view.visitor,
-        host=view.host, status=view.status, event_date=view.event_date, place=view.place,
+        item_id=view.id,
+        title=view.title,
+        summary=view.summary,
+        link=view.link,
+        source=view.source,
+        lang=view.language,
+        published=view.published,
+        score=view.score or 0.0,
+        countries=(pair[0], pair[1]),
+        visitor=view.visitor,
+        host=view.host,
+        status=view.status,
+        event_date=view.event_date,
+        place=view.place,
         explanation=str(view.explanation.get("summary", "")),
     )
 
 
 def recipient_of(record: RecipientRecord, watched: list[str], threshold: float) -> Recipient:
     return Recipient(
-        email=record.email, countries=tuple(record.countries or watched),
-        schedule=record.schedule, timezone=record.timezone,
+        email=record.email,
+        countries=tuple(record.countries or watched),
+        schedule=record.schedule,
+        timezone=record.timezone,
         min_score=record.min_score if record.min_score is not None else threshold,
-        lang=record.lang, send_empty=record.send_empty, name=record.name,
+        lang=record.lang,
+        send_empty=record.send_empty,
+        name=record.name,
     )
 
 
@@ -173,35 +192,55 @@ def build_digests(
             continue
         pending = outbox.pending_item_ids(app.db, recipient.email)
         views = [
-            v for v in item_store.digest_candidates(
+            v
+            for v in item_store.digest_candidates(
                 app.db, recipient.email, recipient.countries, recipient.min_score
-            ) if v.id not in pending
+            )
+            if v.id not in pending
         ]
         events = group_events(
             [to_digest_item(v) for v in views], outbox.sent_events(app.db, recipient.email)
         )
         seen, flagged = item_store.count_items(app.db, period.start, period.end)
-        names = {c: gazetteer.country_name(c, recipient.lang)
-                 for e in events for c in e.countries if c}
+        names = {
+            c: gazetteer.country_name(c, recipient.lang) for e in events for c in e.countries if c
+        }
         message = build_digest(
-            recipient, events, DigestStats(seen, flagged, failing), period,
-            sender=str(app.settings["smtp.sender"]), list_id=str(app.settings["digest.list_id"]),
-            now=now, country_names=names,
+            recipient,
+            events,
+            DigestStats(seen, flagged, failing),
+            period,
+            sender=str(app.settings["smtp.sender"]),
+            list_id=str(app.settings["digest.list_id"]),
+            now=now,
+            country_names=names,
         )
         outbox_id = None
         if message is not None and not dry_run:
             outbox_id = outbox.enqueue(
-                app.db, recipient=recipient.email, period_key=period.key(),
-                period_start=period.start, period_end=period.end, subject=message.subject,
-                message_id=message.message_id, raw=message.raw,
-                events={key: sorted(ids) for key, ids in message.event_items}, now=now,
+                app.db,
+                recipient=recipient.email,
+                period_key=period.key(),
+                period_start=period.start,
+                period_end=period.end,
+                subject=message.subject,
+                message_id=message.message_id,
+                raw=message.raw,
+                events={key: sorted(ids) for key, ids in message.event_items},
+                now=now,
             )
         if not dry_run:
             catalog.set_last_period_end(app.db, recipient.email, period.end)
-        plans.append(DigestPlan(
-            recipient.email, period.key(), len(events), sum(len(e.items) for e in events),
-            message.subject if message else None, outbox_id,
-        ))
+        plans.append(
+            DigestPlan(
+                recipient.email,
+                period.key(),
+                len(events),
+                sum(len(e.items) for e in events),
+                message.subject if message else None,
+                outbox_id,
+            )
+        )
     return plans
 
 
@@ -210,10 +249,15 @@ def deliver(app: App, now: datetime | None = None) -> DeliveryReport:
     s = app.settings
     transport: Any
     if s["smtp.host"]:
-        transport = SmtpTransport(SmtpConfig(
-            host=str(s["smtp.host"]), port=int(s["smtp.port"]), security=str(s["smtp.security"]),
-            username=str(s["smtp.username"]) or None, password=s.smtp_password(),
-        ))
+        transport = SmtpTransport(
+            SmtpConfig(
+                host=str(s["smtp.host"]),
+                port=int(s["smtp.port"]),
+                security=str(s["smtp.security"]),
+                username=str(s["smtp.username"]) or None,
+                password=s.smtp_password(),
+            )
+        )
     else:
         transport = EmlTransport(app.outbox_dir)
     return deliver_pending(outbox.SqlOutbox(app.db), transport, str(s["smtp.sender"]), now=now)

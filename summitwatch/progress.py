@@ -22,7 +22,9 @@ def collect_with_progress(app: App) -> pipeline.CollectReport:
     due = len(catalog.due_feeds(app.db, pipeline._now()))
     counts = {"new": 0, "errors": 0}
     with Progress(
-        TextColumn("[bold]polling"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("[bold]polling"),
+        BarColumn(),
+        MofNCompleteColumn(),
         TextColumn("{task.fields[new]} new items, {task.fields[errors]} errors"),
         TimeElapsedColumn(),
     ) as bar:

@@ -34,8 +34,10 @@ def poll_job(app: App, console: Console) -> None:
         scored, flagged = pipeline.classify_pending(app)
         delivery = pipeline.deliver(app)
         if report.feeds or scored:
-            console.print(f"{datetime.now(UTC):%H:%M:%S} {report.line()}; {scored} scored, "
-                          f"{flagged} flagged; delivery {delivery}")
+            console.print(
+                f"{datetime.now(UTC):%H:%M:%S} {report.line()}; {scored} scored, "
+                f"{flagged} flagged; delivery {delivery}"
+            )
     except Exception:  # one bad cycle must not stop the scheduler; the next one retries
         log.exception("poll cycle failed")
 
@@ -45,8 +47,10 @@ def digest_job(app: App, console: Console) -> None:
         plans = pipeline.build_digests(app)
         delivery = pipeline.deliver(app)
         for plan in plans:
-            console.print(f"digest for {plan.recipient} ({plan.period}): "
-                          f"{plan.events} events; delivery {delivery}")
+            console.print(
+                f"digest for {plan.recipient} ({plan.period}): "
+                f"{plan.events} events; delivery {delivery}"
+            )
     except Exception:
         log.exception("digest job failed")
 
@@ -58,13 +62,18 @@ def sync_digest_jobs(scheduler: Any, app: App, console: Console) -> None:
         fields = schedule.cron_fields()
         job_id = f"digest:{r.email}"
         wanted[job_id] = fields
-        trigger = (
-            CronTrigger(**fields, timezone=r.timezone) if fields else None
-        )
+        trigger = CronTrigger(**fields, timezone=r.timezone) if fields else None
         if trigger is None:
             continue  # "immediate" recipients are served by the poll job's delivery
-        scheduler.add_job(digest_job, trigger, args=(app, console), id=job_id,
-                          replace_existing=True, max_instances=1, coalesce=True)
+        scheduler.add_job(
+            digest_job,
+            trigger,
+            args=(app, console),
+            id=job_id,
+            replace_existing=True,
+            max_instances=1,
+            coalesce=True,
+        )
     for job in scheduler.get_jobs():
         if job.id.startswith("digest:") and job.id not in wanted:
             job.remove()
@@ -72,12 +81,32 @@ def sync_digest_jobs(scheduler: Any, app: App, console: Console) -> None:
 
 def build_scheduler(app: App, console: Console) -> BlockingScheduler:
     scheduler = BlockingScheduler(timezone=UTC)
-    scheduler.add_job(poll_job, "interval", seconds=POLL_SECONDS, args=(app, console), id="poll",
-                      next_run_time=datetime.now(UTC), max_instances=1, coalesce=True)
-    scheduler.add_job(immediate_job, "interval", seconds=POLL_SECONDS, args=(app, console),
-                      id="immediate", max_instances=1, coalesce=True)
-    scheduler.add_job(sync_digest_jobs, "interval", seconds=RESYNC_SECONDS,
-                      args=(scheduler, app, console), id="resync")
+    scheduler.add_job(
+        poll_job,
+        "interval",
+        seconds=POLL_SECONDS,
+        args=(app, console),
+        id="poll",
+        next_run_time=datetime.now(UTC),
+        max_instances=1,
+        coalesce=True,
+    )
+    scheduler.add_job(
+        immediate_job,
+        "interval",
+        seconds=POLL_SECONDS,
+        args=(app, console),
+        id="immediate",
+        max_instances=1,
+        coalesce=True,
+    )
+    scheduler.add_job(
+        sync_digest_jobs,
+        "interval",
+        seconds=RESYNC_SECONDS,
+        args=(scheduler, app, console),
+        id="resync",
+    )
     sync_digest_jobs(scheduler, app, console)
     return scheduler
 

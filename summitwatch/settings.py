@@ -54,41 +54,81 @@ def _default_db_url() -> str:
 SETTINGS: tuple[Setting, ...] = (
     Setting("database.url", "str", "", "SQLAlchemy URL; empty = SQLite in the user data dir."),
     Setting("watch.countries", "list[str]", list(WATCHED_DEFAULT), "Watched ISO alpha-2 codes."),
-    Setting("classifier.threshold", "float", 0.5, "Score at or above which an item is flagged.",
-            minimum=0.0),
-    Setting("classifier.near_miss", "float", 0.2, "Lowest score shown among near misses.",
-            minimum=0.0),
+    Setting(
+        "classifier.threshold",
+        "float",
+        0.5,
+        "Score at or above which an item is flagged.",
+        minimum=0.0,
+    ),
+    Setting(
+        "classifier.near_miss", "float", 0.2, "Lowest score shown among near misses.", minimum=0.0
+    ),
     Setting("classifier.seeds_dir", "str", "", "Folder of seed examples; empty = project seeds/."),
     Setting("classifier.cache_dir", "str", "", "Model cache folder; empty = user cache dir."),
-    Setting("collector.interval_minutes", "int", 30, "Default polling interval per feed.",
-            minimum=1),
+    Setting(
+        "collector.interval_minutes", "int", 30, "Default polling interval per feed.", minimum=1
+    ),
     Setting("collector.max_concurrency", "int", 50, "Feeds fetched at once.", minimum=1),
     Setting("collector.per_host_concurrency", "int", 4, "Requests at once per host.", minimum=1),
     Setting("collector.timeout_seconds", "float", 20.0, "Read timeout per request.", minimum=0.1),
-    Setting("collector.max_body_mb", "float", 10.0, "Largest feed body after decompression.",
-            minimum=0.01),
-    Setting("collector.parse_workers", "int", -1, "Parser processes; -1 = one per core, 0 = none.",
-            minimum=-1),
+    Setting(
+        "collector.max_body_mb",
+        "float",
+        10.0,
+        "Largest feed body after decompression.",
+        minimum=0.01,
+    ),
+    Setting(
+        "collector.parse_workers",
+        "int",
+        -1,
+        "Parser processes; -1 = one per core, 0 = none.",
+        minimum=-1,
+    ),
     Setting("smtp.host", "str", "", "SMTP server; empty = write .eml files to the outbox dir."),
     Setting("smtp.port", "int", 587, "SMTP port.", minimum=1),
-    Setting("smtp.security", "str", "starttls", "Transport security.",
-            choices=("starttls", "tls", "none")),
+    Setting(
+        "smtp.security",
+        "str",
+        "starttls",
+        "Transport security.",
+        choices=("starttls", "tls", "none"),
+    ),
     Setting("smtp.username", "str", "", "SMTP login name."),
-    Setting("smtp.password_env", "str", "SUMMITWATCH_SMTP_PASSWORD",
-            "Environment variable holding the SMTP password."),
+    Setting(
+        "smtp.password_env",
+        "str",
+        "SUMMITWATCH_SMTP_PASSWORD",
+        "Environment variable holding the SMTP password.",
+    ),
     Setting("smtp.password", "str", "", "SMTP password (environment only).", secret=True),
-    Setting("smtp.sender", "str", "summitwatch@localhost",
-            "From address, plain (the display name is SummitWatch)."),
+    Setting(
+        "smtp.sender",
+        "str",
+        "summitwatch@localhost",
+        "From address, plain (the display name is SummitWatch).",
+    ),
     Setting("outbox.dir", "str", "outbox", "Folder for .eml digests when no SMTP is set."),
     Setting("digest.list_id", "str", "summitwatch.digest", "List-Id of the digests."),
     Setting("web.host", "str", "127.0.0.1", "Address the review UI binds to."),
     Setting("web.port", "int", 8765, "Port of the review UI.", minimum=1),
-    Setting("web.secret_key", "str", "", "Key signing session cookies (environment only).",
-            secret=True),
-    Setting("web.allow_private_feeds", "bool", False,
-            "Allow feed URLs on private or loopback addresses in the UI."),
-    Setting("runner.mode", "str", "embedded", "embedded (one process) or workers.",
-            choices=("embedded", "workers")),
+    Setting(
+        "web.secret_key", "str", "", "Key signing session cookies (environment only).", secret=True
+    ),
+    Setting(
+        "web.allow_private_feeds",
+        "bool",
+        False,
+        "Allow feed URLs on private or loopback addresses in the UI.",
+    ),
+    Setting(
+        "runner.mode",
+        "str",
+        "embedded",
+        "embedded (one process) or workers.",
+        choices=("embedded", "workers"),
+    ),
 )
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
 
@@ -138,8 +178,13 @@ _TYPES: dict[str, Any] = {
     "bool": bool,
     "list[str]": list[str] | str,
 }
-_ALLOWED = {"int": "a whole number", "float": "a number", "bool": "true or false",
-            "str": "a string", "list[str]": "a list of strings"}
+_ALLOWED = {
+    "int": "a whole number",
+    "float": "a number",
+    "bool": "true or false",
+    "str": "a string",
+    "list[str]": "a list of strings",
+}
 
 
 @functools.cache
@@ -268,5 +313,7 @@ def reference_markdown() -> str:
         default = _render(s.default) if s.default not in ("", []) else "(empty)"
         extra = f" One of: {', '.join(s.choices)}." if s.choices else ""
         secret = " Secret: environment only, never printed." if s.secret else ""
-        rows.append(f"| `{s.name}` | `{s.env}` | {s.type} | `{default}` | {s.help}{extra}{secret} |")
+        rows.append(
+            f"| `{s.name}` | `{s.env}` | {s.type} | `{default}` | {s.help}{extra}{secret} |"
+        )
     return "\n".join(rows)

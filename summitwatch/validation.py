@@ -66,5 +66,7 @@ def validate_feed(entry: Mapping[str, Any], where: str = "feed") -> dict[str, An
     out["url"] = url
     interval = entry.get("interval_minutes")
     if interval is not None and (not isinstance(interval, int) or interval < 1):
-        raise SettingsError(f"{where}.interval_minutes = {interval!r}: expected a whole number >= 1")
+        raise SettingsError(
+            f"{where}.interval_minutes = {interval!r}: expected a whole number >= 1"
+        )
     return out

@@ -42,7 +42,8 @@ def test_orm_models_stay_in_storage() -> None:
     users = [
         str(p.relative_to(ROOT))
         for p in (ROOT / "summitwatch").rglob("*.py")
-        if "storage" not in p.parts and "migrations" not in p.parts
+        if "storage" not in p.parts
+        and "migrations" not in p.parts
         and "summitwatch.storage.models" in p.read_text(encoding="utf-8")
         and p.name not in {"users.py"}
     ]

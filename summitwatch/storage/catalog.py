@@ -28,23 +28,41 @@ def _now() -> datetime:
 def feed_record(feed: Feed, items_per_day: float = 0.0) -> FeedRecord:
     avg = feed.total_latency_s / feed.fetch_count if feed.fetch_count else None
     return FeedRecord(
-        id=feed.id, url=feed.url, name=feed.name, category=feed.category,
-        full_text=feed.full_text, interval_minutes=feed.interval_minutes,
-        next_check_at=feed.next_check_at, consecutive_failures=feed.consecutive_failures,
-        gone=feed.gone, last_checked_at=feed.last_checked_at,
-        last_success_at=feed.last_success_at, last_status=feed.last_status,
-        last_error_kind=feed.last_error_kind, last_error=feed.last_error,
-        bozo_message=feed.bozo_message, fetch_count=feed.fetch_count,
-        average_latency_s=avg, items_total=feed.items_total, items_per_day=items_per_day,
-        removed=feed.removed_at is not None, title=feed.title,
+        id=feed.id,
+        url=feed.url,
+        name=feed.name,
+        category=feed.category,
+        full_text=feed.full_text,
+        interval_minutes=feed.interval_minutes,
+        next_check_at=feed.next_check_at,
+        consecutive_failures=feed.consecutive_failures,
+        gone=feed.gone,
+        last_checked_at=feed.last_checked_at,
+        last_success_at=feed.last_success_at,
+        last_status=feed.last_status,
+        last_error_kind=feed.last_error_kind,
+        last_error=feed.last_error,
+        bozo_message=feed.bozo_message,
+        fetch_count=feed.fetch_count,
+        average_latency_s=avg,
+        items_total=feed.items_total,
+        items_per_day=items_per_day,
+        removed=feed.removed_at is not None,
+        title=feed.title,
     )
 
 
 def _recipient_record(r: Recipient) -> RecipientRecord:
     return RecipientRecord(
-        id=r.id, email=r.email, name=r.name,
-        countries=tuple(r.countries) if r.countries else None, schedule=r.schedule,
-        timezone=r.timezone, min_score=r.min_score, lang=r.lang, send_empty=r.send_empty,
+        id=r.id,
+        email=r.email,
+        name=r.name,
+        countries=tuple(r.countries) if r.countries else None,
+        schedule=r.schedule,
+        timezone=r.timezone,
+        min_score=r.min_score,
+        lang=r.lang,
+        send_empty=r.send_empty,
         last_period_end=r.last_period_end,
     )
 
@@ -53,8 +71,14 @@ def _recipient_record(r: Recipient) -> RecipientRecord:
 
 
 def add_feed(
-    db: Database, url: str, *, name: str = "", category: str | None = None,
-    full_text: bool = False, interval_minutes: int | None = None, origin: str = "cli",
+    db: Database,
+    url: str,
+    *,
+    name: str = "",
+    category: str | None = None,
+    full_text: bool = False,
+    interval_minutes: int | None = None,
+    origin: str = "cli",
     revive: bool = True,
 ) -> tuple[FeedRecord, bool]:
     """Add a feed (or revive a removed one when ``revive``); returns (feed, created)."""
@@ -67,10 +91,19 @@ def add_feed(
                 return feed_record(feed), True
             return feed_record(feed), False
         feed = Feed(
-            url=url, name=name or url, category=category, full_text=full_text,
-            interval_minutes=interval_minutes, origin=origin, created_at=_now(),
-            next_check_at=_now(), consecutive_failures=0, fetch_count=0, total_latency_s=0.0,
-            items_total=0, gone=False,
+            url=url,
+            name=name or url,
+            category=category,
+            full_text=full_text,
+            interval_minutes=interval_minutes,
+            origin=origin,
+            created_at=_now(),
+            next_check_at=_now(),
+            consecutive_failures=0,
+            fetch_count=0,
+            total_latency_s=0.0,
+            items_total=0,
+            gone=False,
         )
         s.add(feed)
         s.flush()
@@ -108,9 +141,7 @@ def list_feeds(db: Database, *, include_removed: bool = False) -> list[FeedRecor
 
 
 def failing_feeds(db: Database, min_failures: int = 3) -> list[FeedRecord]:
-    return [
-        f for f in list_feeds(db) if f.consecutive_failures >= min_failures or f.gone
-    ]
+    return [f for f in list_feeds(db) if f.consecutive_failures >= min_failures or f.gone]
 
 
 def due_feeds(db: Database, now: datetime, limit: int | None = None) -> list[tuple[int, FeedState]]:
@@ -129,8 +160,11 @@ def due_feeds(db: Database, now: datetime, limit: int | None = None) -> list[tup
 
 def feed_state(feed: Feed) -> FeedState:
     return FeedState(
-        url=feed.url, etag=feed.etag, last_modified=feed.last_modified,
-        body_hash=feed.body_hash, consecutive_failures=feed.consecutive_failures,
+        url=feed.url,
+        etag=feed.etag,
+        last_modified=feed.last_modified,
+        body_hash=feed.body_hash,
+        consecutive_failures=feed.consecutive_failures,
         interval=timedelta(minutes=feed.interval_minutes) if feed.interval_minutes else None,
         full_text=feed.full_text,
     )
@@ -172,8 +206,15 @@ def upsert_recipient(
     with db.session() as s:
         row = s.scalar(select(Recipient).where(Recipient.email == email))
         if row is None:
-            row = Recipient(email=email, origin=origin, created_at=_now(), send_empty=False,
-                            lang="en", schedule="daily 07:00", timezone="UTC")
+            row = Recipient(
+                email=email,
+                origin=origin,
+                created_at=_now(),
+                send_empty=False,
+                lang="en",
+                schedule="daily 07:00",
+                timezone="UTC",
+            )
             s.add(row)
         row.removed_at = None
         for key in RECIPIENT_FIELDS:
@@ -227,9 +268,14 @@ def sync_from_settings(
                 s.add(WatchedCountry(code=code, active=True, origin="config", updated_at=_now()))
     for feed in feeds:
         add_feed(
-            db, str(feed["url"]), name=str(feed.get("name", "")),
-            category=feed.get("category"), full_text=bool(feed.get("full_text", False)),
-            interval_minutes=feed.get("interval_minutes"), origin="config", revive=False,
+            db,
+            str(feed["url"]),
+            name=str(feed.get("name", "")),
+            category=feed.get("category"),
+            full_text=bool(feed.get("full_text", False)),
+            interval_minutes=feed.get("interval_minutes"),
+            origin="config",
+            revive=False,
         )
     with db.session() as s:
         emails = set(s.scalars(select(Recipient.email)))

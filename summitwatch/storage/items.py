@@ -30,7 +30,9 @@ def _now() -> datetime:
 
 def dedup_key(entry: Entry) -> str:
     """GUIDs that are URLs/URNs are global; bare GUIDs ("1234") are only unique per feed."""
-    if entry.uid_kind == "guid" and not entry.uid.startswith(("http://", "https://", "urn:", "tag:")):
+    if entry.uid_kind == "guid" and not entry.uid.startswith(
+        ("http://", "https://", "urn:", "tag:")
+    ):
         key = f"guid:{entry.feed_url}#{entry.uid}"
     else:
         key = f"{entry.uid_kind}:{entry.uid}"
@@ -80,18 +82,33 @@ def apply_fetch_result(db: Database, feed_id: int, result: FetchResult) -> list[
         return new_ids
 
 
-def insert_entries(s: Session, feed_id: int | None, entries: Iterable[Entry], now: datetime) -> list[int]:
+def insert_entries(
+    s: Session, feed_id: int | None, entries: Iterable[Entry], now: datetime
+) -> list[int]:
     rows: dict[str, dict[str, Any]] = {}
     for e in entries:
         key = dedup_key(e)
-        rows.setdefault(key, {
-            "feed_id": feed_id, "dedup_key": key, "uid": e.uid, "uid_kind": e.uid_kind,
-            "title": e.title, "summary": e.summary, "summary_html": e.summary_html,
-            "content": e.content, "link": e.link, "published": e.published,
-            "published_is_fallback": e.published_is_fallback, "updated": e.updated,
-            "language": e.language, "authors": list(e.authors), "first_seen_at": now,
-            "flagged": False,
-        })
+        rows.setdefault(
+            key,
+            {
+                "feed_id": feed_id,
+                "dedup_key": key,
+                "uid": e.uid,
+                "uid_kind": e.uid_kind,
+                "title": e.title,
+                "summary": e.summary,
+                "summary_html": e.summary_html,
+                "content": e.content,
+                "link": e.link,
+                "published": e.published,
+                "published_is_fallback": e.published_is_fallback,
+                "updated": e.updated,
+                "language": e.language,
+                "authors": list(e.authors),
+                "first_seen_at": now,
+                "flagged": False,
+            },
+        )
     if not rows:
         return []
     known = set(s.scalars(select(Item.dedup_key).where(Item.dedup_key.in_(list(rows)))))
@@ -146,12 +163,22 @@ def save_verdicts(db: Database, verdicts: Sequence[tuple[int, ClassifierVerdict]
             item = s.get(Item, item_id)
             if item is None:
                 continue
-            a, b = (v.countries + (None, None))[:2] if v.countries else (None, None)
+            a, b = (*v.countries, None, None)[:2] if v.countries else (None, None)
             row = Verdict(
-                item_id=item_id, model_version=v.model_version, score=v.score, label=v.label,
-                country_a=a, country_b=b, visitor=v.visitor, host=v.host, status=v.status,
-                event_date=v.event_date, place=v.place, language=v.language,
-                explanation=explanation_json(v), created_at=now,
+                item_id=item_id,
+                model_version=v.model_version,
+                score=v.score,
+                label=v.label,
+                country_a=a,
+                country_b=b,
+                visitor=v.visitor,
+                host=v.host,
+                status=v.status,
+                event_date=v.event_date,
+                place=v.place,
+                language=v.language,
+                explanation=explanation_json(v),
+                created_at=now,
             )
             s.add(row)
             s.flush()
@@ -172,7 +199,12 @@ def explanation_json(v: ClassifierVerdict) -> dict[str, Any]:
 
 
 def add_review(
-    db: Database, item_id: int, decision: str, *, reviewer: str = "", note: str = "",
+    db: Database,
+    item_id: int,
+    decision: str,
+    *,
+    reviewer: str = "",
+    note: str = "",
     countries: Sequence[str] = (),
 ) -> ReviewRecord:
     if decision not in ("confirm", "reject"):
@@ -184,9 +216,14 @@ def add_review(
         verdict = s.get(Verdict, item.verdict_id) if item.verdict_id else None
         pair = list(countries) or [c for c in (item.country_a, item.country_b) if c]
         row = Review(
-            item_id=item_id, decision=decision, note=note, reviewer=reviewer,
-            model_version=verdict.model_version if verdict else None, countries=pair,
-            created_at=_now(), undone=False,
+            item_id=item_id,
+            decision=decision,
+            note=note,
+            reviewer=reviewer,
+            model_version=verdict.model_version if verdict else None,
+            countries=pair,
+            created_at=_now(),
+            undone=False,
         )
         s.add(row)
         item.review_state = "confirmed" if decision == "confirm" else "rejected"
@@ -197,28 +234,36 @@ def add_review(
 def undo_last_review(db: Database, item_id: int) -> bool:
     with db.session() as s:
         row = s.scalar(
-            select(Review).where(Review.item_id == item_id, ~Review.undone)
-            .order_by(Review.id.desc()).limit(1)
+            select(Review)
+            .where(Review.item_id == item_id, ~Review.undone)
+            .order_by(Review.id.desc())
+            .limit(1)
         )
         if row is None:
             return False
         row.undone = True
         previous = s.scalar(
-            select(Review).where(Review.item_id == item_id, ~Review.undone, Review.id != row.id)
-            .order_by(Review.id.desc()).limit(1)
+            select(Review)
+            .where(Review.item_id == item_id, ~Review.undone, Review.id != row.id)
+            .order_by(Review.id.desc())
+            .limit(1)
         )
         item = s.get(Item, item_id)
         assert item is not None
         item.review_state = (
-            None if previous is None
-            else "confirmed" if previous.decision == "confirm" else "rejected"
+            None
+            if previous is None
+            else "confirmed"
+            if previous.decision == "confirm"
+            else "rejected"
         )
         return True
 
 
 def _review_record(r: Review) -> ReviewRecord:
-    return ReviewRecord(r.id, r.item_id, r.decision, r.note, r.reviewer, r.model_version,
-                        r.created_at, r.undone)
+    return ReviewRecord(
+        r.id, r.item_id, r.decision, r.note, r.reviewer, r.model_version, r.created_at, r.undone
+    )
 
 
 def reviews_for(db: Database, item_id: int) -> list[ReviewRecord]:
@@ -231,9 +276,16 @@ def verdicts_for(db: Database, item_id: int) -> list[VerdictRecord]:
     with db.session() as s:
         rows = s.scalars(select(Verdict).where(Verdict.item_id == item_id).order_by(Verdict.id))
         return [
-            VerdictRecord(v.id, v.model_version, v.score, v.label,
-                          tuple(c for c in (v.country_a, v.country_b) if c), v.status,
-                          v.created_at, v.explanation)
+            VerdictRecord(
+                v.id,
+                v.model_version,
+                v.score,
+                v.label,
+                tuple(c for c in (v.country_a, v.country_b) if c),
+                v.status,
+                v.created_at,
+                v.explanation,
+            )
             for v in rows
         ]
 
@@ -242,16 +294,21 @@ def review_labels(db: Database, since: datetime | None = None) -> list[LabelReco
     """The latest standing review of each item, as training examples."""
     with db.session() as s:
         query = (
-            select(Item, Review).join(Review, Review.item_id == Item.id)
-            .where(~Review.undone).order_by(Review.id)
+            select(Item, Review)
+            .join(Review, Review.item_id == Item.id)
+            .where(~Review.undone)
+            .order_by(Review.id)
         )
         if since is not None:
             query = query.where(Review.created_at >= since)
         latest: dict[int, LabelRecord] = {}
         for item, review in s.execute(query).all():
             latest[item.id] = LabelRecord(
-                item.title, item.content or item.summary, 1 if review.decision == "confirm" else 0,
-                tuple(review.countries or ()), item.language,
+                item.title,
+                item.content or item.summary,
+                1 if review.decision == "confirm" else 0,
+                tuple(review.countries or ()),
+                item.language,
             )
         return list(latest.values())
 
@@ -269,11 +326,20 @@ def count_reviews(db: Database, since: datetime | None = None) -> int:
 
 def _view(item: Item, verdict: Verdict | None, source: str) -> ItemView:
     return ItemView(
-        id=item.id, title=item.title, summary=item.summary, content=item.content,
-        link=item.link, source=source, feed_id=item.feed_id, language=item.language,
-        published=item.published, score=item.score, flagged=item.flagged,
+        id=item.id,
+        title=item.title,
+        summary=item.summary,
+        content=item.content,
+        link=item.link,
+        source=source,
+        feed_id=item.feed_id,
+        language=item.language,
+        published=item.published,
+        score=item.score,
+        flagged=item.flagged,
         countries=tuple(c for c in (item.country_a, item.country_b) if c),
-        visitor=verdict.visitor if verdict else None, host=verdict.host if verdict else None,
+        visitor=verdict.visitor if verdict else None,
+        host=verdict.host if verdict else None,
         status=verdict.status if verdict else "unknown",
         event_date=verdict.event_date if verdict else None,
         place=verdict.place if verdict else None,
@@ -284,9 +350,11 @@ def _view(item: Item, verdict: Verdict | None, source: str) -> ItemView:
 
 
 def _views(s: Session, query: Select[Any]) -> list[ItemView]:
-    full = query.add_columns(Verdict, Feed.name).outerjoin(
-        Verdict, Verdict.id == Item.verdict_id
-    ).outerjoin(Feed, Feed.id == Item.feed_id)
+    full = (
+        query.add_columns(Verdict, Feed.name)
+        .outerjoin(Verdict, Verdict.id == Item.verdict_id)
+        .outerjoin(Feed, Feed.id == Item.feed_id)
+    )
     return [_view(item, verdict, name or "") for item, verdict, name in s.execute(full).all()]
 
 
@@ -303,8 +371,12 @@ def flagged_items(db: Database, limit: int = 100) -> list[ItemView]:
 
 
 def digest_candidates(
-    db: Database, recipient: str, countries: Sequence[str], min_score: float,
-    *, since: datetime | None = None,
+    db: Database,
+    recipient: str,
+    countries: Sequence[str],
+    min_score: float,
+    *,
+    since: datetime | None = None,
 ) -> list[ItemView]:
     """Flagged, not rejected, involving a watched country, not yet sent to ``recipient``."""
     from summitwatch.storage.models import DigestedItem
@@ -313,14 +385,18 @@ def digest_candidates(
     sent = select(DigestedItem.item_id).where(DigestedItem.recipient == recipient)
     watched = list(countries)
     with db.session() as s:
-        query = select(Item).where(
-            Item.flagged | (Item.review_state == "confirmed"),
-            or_(Item.review_state.is_(None), Item.review_state != "rejected"),
-            Item.score >= min_score,
-            Item.first_seen_at >= since,
-            or_(Item.country_a.in_(watched), Item.country_b.in_(watched)),
-            Item.id.not_in(sent),
-        ).order_by(Item.id)
+        query = (
+            select(Item)
+            .where(
+                Item.flagged | (Item.review_state == "confirmed"),
+                or_(Item.review_state.is_(None), Item.review_state != "rejected"),
+                Item.score >= min_score,
+                Item.first_seen_at >= since,
+                or_(Item.country_a.in_(watched), Item.country_b.in_(watched)),
+                Item.id.not_in(sent),
+            )
+            .order_by(Item.id)
+        )
         return _views(s, query)
 
 

@@ -29,9 +29,17 @@ def _now() -> datetime:
 
 
 def enqueue(
-    db: Database, *, recipient: str, period_key: str, period_start: datetime,
-    period_end: datetime, subject: str, message_id: str, raw: bytes,
-    events: Mapping[str, Sequence[int]], now: datetime | None = None,
+    db: Database,
+    *,
+    recipient: str,
+    period_key: str,
+    period_start: datetime,
+    period_end: datetime,
+    subject: str,
+    message_id: str,
+    raw: bytes,
+    events: Mapping[str, Sequence[int]],
+    now: datetime | None = None,
 ) -> int | None:
     """Store a built digest; returns its id, or None when that period was already built."""
     now = now or _now()
@@ -39,10 +47,19 @@ def enqueue(
     try:
         with db.session() as s:
             row = OutboxMessage(
-                recipient=recipient, period_key=period_key, period_start=period_start,
-                period_end=period_end, subject=subject, message_id=message_id, raw=raw,
-                status="pending", attempts=0, next_attempt_at=now, item_ids=item_ids,
-                events={k: list(v) for k, v in events.items()}, created_at=now,
+                recipient=recipient,
+                period_key=period_key,
+                period_start=period_start,
+                period_end=period_end,
+                subject=subject,
+                message_id=message_id,
+                raw=raw,
+                status="pending",
+                attempts=0,
+                next_attempt_at=now,
+                item_ids=item_ids,
+                events={k: list(v) for k, v in events.items()},
+                created_at=now,
             )
             s.add(row)
             s.flush()
@@ -98,14 +115,17 @@ class SqlOutbox:
         with self.db.session() as s:
             ids = list(
                 s.scalars(
-                    select(OutboxMessage.id).where(
+                    select(OutboxMessage.id)
+                    .where(
                         or_(
                             (OutboxMessage.status == "pending")
                             & (OutboxMessage.next_attempt_at <= now),
                             (OutboxMessage.status == "sending")
                             & (OutboxMessage.next_attempt_at <= now),
                         )
-                    ).order_by(OutboxMessage.id).limit(limit)
+                    )
+                    .order_by(OutboxMessage.id)
+                    .limit(limit)
                 )
             )
         for message_id in ids:
@@ -118,8 +138,11 @@ class SqlOutbox:
                         OutboxMessage.status.in_(("pending", "sending")),
                         OutboxMessage.next_attempt_at <= now,
                     )
-                    .values(status="sending", next_attempt_at=now + LEASE,
-                            attempts=OutboxMessage.attempts + 1)
+                    .values(
+                        status="sending",
+                        next_attempt_at=now + LEASE,
+                        attempts=OutboxMessage.attempts + 1,
+                    )
                 )
                 if result.rowcount != 1:  # type: ignore[attr-defined]
                     continue
@@ -142,8 +165,14 @@ class SqlOutbox:
             for key, ids in row.events.items():
                 for item_id in ids:
                     if item_id not in already:
-                        s.add(DigestedItem(recipient=row.recipient, item_id=item_id,
-                                           event_key=key, outbox_id=row.id))
+                        s.add(
+                            DigestedItem(
+                                recipient=row.recipient,
+                                item_id=item_id,
+                                event_key=key,
+                                outbox_id=row.id,
+                            )
+                        )
                         already.add(item_id)
 
     def mark_retry(self, message_id: int, detail: str, retry_at: datetime) -> None:
@@ -163,8 +192,16 @@ def list_outbox(db: Database, limit: int = 50) -> list[dict[str, object]]:
     with db.session() as s:
         rows = s.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit))
         return [
-            {"id": r.id, "recipient": r.recipient, "period": r.period_key, "status": r.status,
-             "attempts": r.attempts, "subject": r.subject, "error": r.last_error,
-             "sent_at": r.sent_at, "items": len(r.item_ids)}
+            {
+                "id": r.id,
+                "recipient": r.recipient,
+                "period": r.period_key,
+                "status": r.status,
+                "attempts": r.attempts,
+                "subject": r.subject,
+                "error": r.last_error,
+                "sent_at": r.sent_at,
+                "items": len(r.item_ids),
+            }
             for r in rows
         ]

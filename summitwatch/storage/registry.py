@@ -19,25 +19,46 @@ def active(db: Database) -> tuple[str, datetime] | None:
 
 
 def record(
-    db: Database, *, version: str, trained_at: datetime, n_train: int, n_reviews: int,
-    metrics: dict[str, Any], path: str, activate: bool,
+    db: Database,
+    *,
+    version: str,
+    trained_at: datetime,
+    n_train: int,
+    n_reviews: int,
+    metrics: dict[str, Any],
+    path: str,
+    activate: bool,
 ) -> None:
     with db.session() as s:
         if s.get(ModelRecord, version) is None:
-            s.add(ModelRecord(version=version, trained_at=trained_at, n_train=n_train,
-                              n_reviews=n_reviews, metrics=metrics, path=path, active=False))
+            s.add(
+                ModelRecord(
+                    version=version,
+                    trained_at=trained_at,
+                    n_train=n_train,
+                    n_reviews=n_reviews,
+                    metrics=metrics,
+                    path=path,
+                    active=False,
+                )
+            )
             s.flush()
         if activate:
             s.execute(update(ModelRecord).values(active=False))
-            s.execute(update(ModelRecord).where(ModelRecord.version == version)
-                      .values(active=True))
+            s.execute(update(ModelRecord).where(ModelRecord.version == version).values(active=True))
 
 
 def history(db: Database) -> list[dict[str, Any]]:
     with db.session() as s:
         rows = s.scalars(select(ModelRecord).order_by(ModelRecord.trained_at.desc()))
         return [
-            {"version": r.version, "trained_at": r.trained_at, "n_train": r.n_train,
-             "n_reviews": r.n_reviews, "metrics": r.metrics, "active": r.active}
+            {
+                "version": r.version,
+                "trained_at": r.trained_at,
+                "n_train": r.n_train,
+                "n_reviews": r.n_reviews,
+                "metrics": r.metrics,
+                "active": r.active,
+            }
             for r in rows
         ]

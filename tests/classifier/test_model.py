@@ -26,47 +26,100 @@ def test_quality_floor_on_held_out_examples(detector: Detector) -> None:
 
 CASES = [
     # (id, title, text, flagged, pair)
-    ("en-state-visit", "Tokayev arrives in Tashkent on a state visit",
-     "President Kassym-Jomart Tokayev held talks with President Shavkat Mirziyoyev; the two "
-     "leaders signed a treaty on allied relations.", True, {"KZ", "UZ"}),
-    ("ru-talks", "Рахмон и Жапаров провели переговоры в Душанбе",
-     "Президент Таджикистана Эмомали Рахмон и Президент Кыргызстана Садыр Жапаров обсудили "
-     "вопросы делимитации границы и подписали ряд соглашений.", True, {"TJ", "KG"}),
-    ("fr-visit", "Emmanuel Macron reçu à Astana par Kassym-Jomart Tokaïev",
-     "Le président français a été accueilli par son homologue kazakh pour une visite "
-     "officielle consacrée à l'uranium et aux minerais critiques.", True, {"FR", "KZ"}),
-    ("en-phone", "Mirziyoyev and Putin discuss cooperation by phone",
-     "In a telephone conversation, the presidents of Uzbekistan and Russia discussed trade "
-     "and agreed to meet soon.", False, None),
-    ("ru-phone", "Токаев провел телефонный разговор с Эрдоганом",
-     "Президенты Казахстана и Турции обсудили по телефону двустороннее сотрудничество.",
-     False, None),
-    ("fr-multilateral", "Sommet de l'OCS à Astana : les dirigeants adoptent une déclaration",
-     "Les chefs d'État de Russie, de Chine, d'Inde, du Kazakhstan, de l'Ouzbékistan et du "
-     "Tadjikistan ont participé au sommet de l'Organisation de coopération de Shanghai.",
-     False, None),
-    ("en-multilateral", "Central Asia leaders meet in Bishkek for the consultative meeting",
-     "The presidents of Kazakhstan, Kyrgyzstan, Tajikistan, Turkmenistan and Uzbekistan "
-     "gathered for their annual consultative meeting.", False, None),
-    ("en-ministerial", "Uzbek foreign minister holds talks in Ankara",
-     "Foreign Minister Bakhtiyor Saidov met his Turkish counterpart Hakan Fidan to prepare "
-     "upcoming contacts.", False, None),
-    ("ru-ministerial", "Глава МИД Кыргызстана прибыл с визитом в Ашхабад",
-     "Министр иностранных дел Жээнбек Кулубаев провел переговоры с министром иностранных дел "
-     "Туркменистана Рашидом Мередовым.", False, None),
-    ("en-non-ca", "Putin and Xi hold talks in Beijing",
-     "The Russian and Chinese leaders discussed energy and trade during a state visit.",
-     False, None),
-    ("en-ca-other", "Kazakhstan's wheat exports to China rise by a fifth",
-     "Grain shipments from Kazakhstan grew in the first ten months, the ministry said.",
-     False, None),
+    (
+        "en-state-visit",
+        "Tokayev arrives in Tashkent on a state visit",
+        "President Kassym-Jomart Tokayev held talks with President Shavkat Mirziyoyev; the two "
+        "leaders signed a treaty on allied relations.",
+        True,
+        {"KZ", "UZ"},
+    ),
+    (
+        "ru-talks",
+        "Рахмон и Жапаров провели переговоры в Душанбе",
+        "Президент Таджикистана Эмомали Рахмон и Президент Кыргызстана Садыр Жапаров обсудили "
+        "вопросы делимитации границы и подписали ряд соглашений.",
+        True,
+        {"TJ", "KG"},
+    ),
+    (
+        "fr-visit",
+        "Emmanuel Macron reçu à Astana par Kassym-Jomart Tokaïev",
+        "Le président français a été accueilli par son homologue kazakh pour une visite "
+        "officielle consacrée à l'uranium et aux minerais critiques.",
+        True,
+        {"FR", "KZ"},
+    ),
+    (
+        "en-phone",
+        "Mirziyoyev and Putin discuss cooperation by phone",
+        "In a telephone conversation, the presidents of Uzbekistan and Russia discussed trade "
+        "and agreed to meet soon.",
+        False,
+        None,
+    ),
+    (
+        "ru-phone",
+        "Токаев провел телефонный разговор с Эрдоганом",
+        "Президенты Казахстана и Турции обсудили по телефону двустороннее сотрудничество.",
+        False,
+        None,
+    ),
+    (
+        "fr-multilateral",
+        "Sommet de l'OCS à Astana : les dirigeants adoptent une déclaration",
+        "Les chefs d'État de Russie, de Chine, d'Inde, du Kazakhstan, de l'Ouzbékistan et du "
+        "Tadjikistan ont participé au sommet de l'Organisation de coopération de Shanghai.",
+        False,
+        None,
+    ),
+    (
+        "en-multilateral",
+        "Central Asia leaders meet in Bishkek for the consultative meeting",
+        "The presidents of Kazakhstan, Kyrgyzstan, Tajikistan, Turkmenistan and Uzbekistan "
+        "gathered for their annual consultative meeting.",
+        False,
+        None,
+    ),
+    (
+        "en-ministerial",
+        "Uzbek foreign minister holds talks in Ankara",
+        "Foreign Minister Bakhtiyor Saidov met his Turkish counterpart Hakan Fidan to prepare "
+        "upcoming contacts.",
+        False,
+        None,
+    ),
+    (
+        "ru-ministerial",
+        "Глава МИД Кыргызстана прибыл с визитом в Ашхабад",
+        "Министр иностранных дел Жээнбек Кулубаев провел переговоры с министром иностранных дел "
+        "Туркменистана Рашидом Мередовым.",
+        False,
+        None,
+    ),
+    (
+        "en-non-ca",
+        "Putin and Xi hold talks in Beijing",
+        "The Russian and Chinese leaders discussed energy and trade during a state visit.",
+        False,
+        None,
+    ),
+    (
+        "en-ca-other",
+        "Kazakhstan's wheat exports to China rise by a fifth",
+        "Grain shipments from Kazakhstan grew in the first ten months, the ministry said.",
+        False,
+        None,
+    ),
 ]
 
 
-@pytest.mark.parametrize(("title", "text", "flagged", "pair"),
-                         [c[1:] for c in CASES], ids=[c[0] for c in CASES])
-def test_verdicts_on_hard_cases(detector: Detector, title: str, text: str, flagged: bool,
-                                pair: set[str] | None) -> None:
+@pytest.mark.parametrize(
+    ("title", "text", "flagged", "pair"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
+def test_verdicts_on_hard_cases(
+    detector: Detector, title: str, text: str, flagged: bool, pair: set[str] | None
+) -> None:
     verdict = detector.classify(title, text)
     assert verdict.label is flagged, (verdict.score, verdict.summary, verdict.reasons)
     if pair is not None:
@@ -98,5 +151,5 @@ def test_model_carries_its_metadata(seed_model: SummitModel) -> None:
 def test_bad_labels_file_is_named(tmp_path: Path) -> None:
     bad = tmp_path / "labels.jsonl"
     bad.write_text('{"title": "x", "text": "y", "label": 1}\nnot json\n', encoding="utf-8")
-    with pytest.raises(TrainingDataError, match="labels.jsonl:2"):
+    with pytest.raises(TrainingDataError, match=r"labels\.jsonl:2"):
         read_jsonl(bad)

@@ -30,7 +30,11 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory, model_cache: Path) -> tup
     env.pop("SUMMITWATCH_CONFIG", None)
     done = subprocess.run(
         [sys.executable, "-m", "summitwatch", "demo", "--workdir", str(workdir)],
-        capture_output=True, text=True, env=env, timeout=300, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     return workdir, done.stdout

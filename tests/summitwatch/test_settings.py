@@ -53,16 +53,25 @@ def test_precedence(tmp_path: Path, file_value, env_value, cli_value, expected, 
     [
         ('[watch]\ncountries = ["KZZ"]\n', {}, "unknown country code 'KZZ'; did you mean KZ?"),
         ('[watch]\ncountries = ["XX"]\n', {}, "unknown country code 'XX'"),
-        ("[classifier]\nthreshold = \"high\"\n", {}, "classifier.threshold = 'high'"),
-        ("[smtp]\nsecurity = \"ssl\"\n", {}, "one of starttls, tls, none"),
+        ('[classifier]\nthreshold = "high"\n', {}, "classifier.threshold = 'high'"),
+        ('[smtp]\nsecurity = "ssl"\n', {}, "one of starttls, tls, none"),
         ("[collector]\nmax_concurrency = 0\n", {}, "a value >= 1"),
         ("[clasifier]\nthreshold = 0.5\n", {}, "did you mean classifier.threshold?"),
-        ("[smtp]\npassword = \"x\"\n", {}, "secrets come from the environment"),
+        ('[smtp]\npassword = "x"\n', {}, "secrets come from the environment"),
         ("[watch\n", {}, "is not valid TOML"),
         ("", {"SUMMITWATCH_WEB_PORT": "eighty"}, "web.port = 'eighty' (SUMMITWATCH_WEB_PORT)"),
     ],
-    ids=["typo-code", "unknown-code", "not-a-number", "bad-choice", "below-minimum",
-         "unknown-key", "secret-in-file", "bad-toml", "bad-env"],
+    ids=[
+        "typo-code",
+        "unknown-code",
+        "not-a-number",
+        "bad-choice",
+        "below-minimum",
+        "unknown-key",
+        "secret-in-file",
+        "bad-toml",
+        "bad-env",
+    ],
 )
 def test_bad_values_give_one_clear_line(tmp_path: Path, text: str, env, message: str) -> None:
     with pytest.raises(SettingsError) as info:
@@ -81,7 +90,9 @@ def test_secrets_are_masked_and_come_from_env(tmp_path: Path) -> None:
 
 def test_lists_from_env_and_countries_normalised(tmp_path: Path) -> None:
     settings = load_settings(
-        write(tmp_path, ""), None, {"SUMMITWATCH_WATCH_COUNTRIES": "uz, kz,UZ"},
+        write(tmp_path, ""),
+        None,
+        {"SUMMITWATCH_WATCH_COUNTRIES": "uz, kz,UZ"},
         validate_country=check_country,
     )
     assert settings["watch.countries"] == ["UZ", "KZ"]

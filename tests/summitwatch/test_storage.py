@@ -20,10 +20,18 @@ NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
 def entry(uid: str, kind: str = "guid", feed: str = "https://a.example/rss", **kw) -> Entry:
     fields = {
-        "uid": uid, "uid_kind": kind, "title": f"Title {uid}", "summary": "Summary",
-        "summary_html": "<p>Summary</p>", "link": f"https://a.example/{uid}",
-        "published": NOW, "published_is_fallback": False, "updated": None, "language": "en",
-        "feed_url": feed, "authors": ("A. Writer",),
+        "uid": uid,
+        "uid_kind": kind,
+        "title": f"Title {uid}",
+        "summary": "Summary",
+        "summary_html": "<p>Summary</p>",
+        "link": f"https://a.example/{uid}",
+        "published": NOW,
+        "published_is_fallback": False,
+        "updated": None,
+        "language": "en",
+        "feed_url": feed,
+        "authors": ("A. Writer",),
     }
     fields.update(kw)
     return Entry(**fields)
@@ -31,11 +39,23 @@ def entry(uid: str, kind: str = "guid", feed: str = "https://a.example/rss", **k
 
 def result(url: str, entries: tuple[Entry, ...], status: str = "ok", **kw) -> FetchResult:
     fields = {
-        "url": url, "status": status, "http_status": 200, "new_url": None, "entries": entries,
-        "feed_title": "Feed A", "feed_language": "en", "etag": '"v1"', "last_modified": None,
-        "body_hash": "abc", "error_kind": None, "error_message": None, "bozo_message": None,
-        "consecutive_failures": 0, "next_check_at": NOW + timedelta(minutes=30),
-        "fetched_at": NOW, "latency_s": 0.25,
+        "url": url,
+        "status": status,
+        "http_status": 200,
+        "new_url": None,
+        "entries": entries,
+        "feed_title": "Feed A",
+        "feed_language": "en",
+        "etag": '"v1"',
+        "last_modified": None,
+        "body_hash": "abc",
+        "error_kind": None,
+        "error_message": None,
+        "bozo_message": None,
+        "consecutive_failures": 0,
+        "next_check_at": NOW + timedelta(minutes=30),
+        "fetched_at": NOW,
+        "latency_s": 0.25,
     }
     fields.update(kw)
     return FetchResult(**fields)
@@ -75,7 +95,9 @@ def test_concurrent_ingestion_stores_once(db_url: str) -> None:
     feed, _ = catalog.add_feed(db, "https://a.example/rss")
     batch = tuple(entry(f"https://a.example/{n}") for n in range(40))
     threads = [
-        threading.Thread(target=item_store.apply_fetch_result, args=(db, feed.id, result(feed.url, batch)))
+        threading.Thread(
+            target=item_store.apply_fetch_result, args=(db, feed.id, result(feed.url, batch))
+        )
         for _ in range(4)
     ]
     for t in threads:
@@ -90,9 +112,17 @@ def test_fetch_state_and_health_are_recorded(db_url: str) -> None:
     db = open_database(db_url)
     feed, _ = catalog.add_feed(db, "https://a.example/rss")
     item_store.apply_fetch_result(
-        db, feed.id, result(feed.url, (), status="error", error_kind="http",
-                            error_message="HTTP 500", consecutive_failures=3,
-                            next_check_at=NOW + timedelta(hours=1)),
+        db,
+        feed.id,
+        result(
+            feed.url,
+            (),
+            status="error",
+            error_kind="http",
+            error_message="HTTP 500",
+            consecutive_failures=3,
+            next_check_at=NOW + timedelta(hours=1),
+        ),
     )
     [listed] = catalog.list_feeds(db)
     assert (listed.consecutive_failures, listed.last_error_kind) == (3, "http")
@@ -122,11 +152,19 @@ def test_removed_config_feed_stays_removed(db_url: str) -> None:
 def test_outbox_is_unique_per_period_and_claims_are_exclusive(db_url: str) -> None:
     db = open_database(db_url)
     feed, _ = catalog.add_feed(db, "https://a.example/rss")
-    [item_id] = item_store.apply_fetch_result(db, feed.id, result(feed.url, (entry("https://a.example/1"),)))
+    [item_id] = item_store.apply_fetch_result(
+        db, feed.id, result(feed.url, (entry("https://a.example/1"),))
+    )
     args = {
-        "recipient": "a@b.org", "period_key": "2026-11-27T07:00Z", "period_start": NOW,
-        "period_end": NOW, "subject": "Digest", "message_id": "<m@x>", "raw": b"raw",
-        "events": {"KZ-TJ:2026-11-27": [item_id]}, "now": NOW,
+        "recipient": "a@b.org",
+        "period_key": "2026-11-27T07:00Z",
+        "period_start": NOW,
+        "period_end": NOW,
+        "subject": "Digest",
+        "message_id": "<m@x>",
+        "raw": b"raw",
+        "events": {"KZ-TJ:2026-11-27": [item_id]},
+        "now": NOW,
     }
     first = outbox.enqueue(db, **args)
     assert first is not None and outbox.enqueue(db, **args) is None
@@ -144,7 +182,9 @@ def test_outbox_is_unique_per_period_and_claims_are_exclusive(db_url: str) -> No
 def test_reviews_and_undo(db_url: str) -> None:
     db = open_database(db_url)
     feed, _ = catalog.add_feed(db, "https://a.example/rss")
-    [item_id] = item_store.apply_fetch_result(db, feed.id, result(feed.url, (entry("https://a.example/1"),)))
+    [item_id] = item_store.apply_fetch_result(
+        db, feed.id, result(feed.url, (entry("https://a.example/1"),))
+    )
     item_store.add_review(db, item_id, "reject", reviewer="ana")
     item_store.add_review(db, item_id, "confirm", reviewer="ana", countries=["KZ", "TJ"])
     assert item_store.get_item(db, item_id).review_state == "confirmed"
