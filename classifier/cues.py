@@ -36,6 +36,7 @@ CUE_CLASSES: tuple[str, ...] = (
     "phone_call",
     "sidelines",
     "bilateral",
+    "attend",
 )
 _APOSTROPHE = "['’ʼ‘`ʻ]?"
 _CASE_SENSITIVE = "(?-i:"

@@ -11,6 +11,7 @@ with ⟨L⟩ in ⟨P⟩") rather than which countries happened to meet in the tr
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ from classifier.gazetteer import Gazetteer, Mention
 # placeholders used in the masked text; single characters keep n-grams short
 MASKS = {"country": "⟨C⟩", "adjective": "⟨A⟩", "capital": "⟨P⟩", "venue": "⟨P⟩", "leader": "⟨L⟩"}
 STRONG_KINDS = frozenset({"country", "adjective", "leader"})
+LEAD_MAX = 400
+_SENTENCE_END = re.compile(r"[.!?。](?:\s|$)|\n")
 TITLE_CUES = (
     "talks",
     "state_visit",
@@ -35,7 +38,47 @@ TITLE_CUES = (
     "sidelines",
     "bilateral",
     "leader_title",
+    "attend",
 )
+
+# What each feature must mean for a summit, whatever a small training set suggests: +1 may only
+# raise the score, -1 may only lower it (see ``model._fit_signed``); unlisted features are free.
+_AGAINST = ("phone_call", "ministerial", "parliamentary", "multilateral", "attend")
+_FOR = ("state_visit", "talks", "counterpart", "bilateral", "welcome_ceremony")
+SIGN_PRIORS: dict[str, int] = {
+    **{f"{where}:{cue}": -1 for cue in _AGAINST for where in ("cue", "title", "lead")},
+    **{f"{where}:{cue}": 1 for cue in _FOR for where in ("cue", "title", "lead")},
+    **dict.fromkeys(
+        (
+            "states_ge3",
+            "states_ge4",
+            "title_states_ge3",
+            "leader_states_ge3",
+            "third_state_share",
+            "phone_no_visit",
+            "ministerial_no_leader",
+            "multilateral_and_many",
+            "multilateral_no_bilateral",
+            "lead_multilateral_no_bilateral",
+            "attend_multilateral",
+            "multilateral_share",
+        ),
+        -1,
+    ),
+    **dict.fromkeys(
+        (
+            "pair_with_watched",
+            "states_eq2",
+            "title_states_eq2",
+            "leader_states_eq2",
+            "watched_leader",
+            "leader_meeting",
+            "title_meeting_no_phone",
+            "top2_share",
+        ),
+        1,
+    ),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +129,22 @@ def _log(n: float) -> float:
     return math.log1p(n)
 
 
+def lead_end(text: str) -> int:
+    """End of the lead: the first sentence of the body (at most ``LEAD_MAX`` characters).
+
+    News writing puts the event of the story in its first sentence; what comes later is
+    background ("the presidents last met at the SCO summit ..."), so cues there weigh less.
+    """
+    match = _SENTENCE_END.search(text, 40, LEAD_MAX)
+    return match.end() if match else min(len(text), LEAD_MAX)
+
+
 def structured_features(analysis: Analysis, watched: Collection[str]) -> dict[str, float]:
-    """Named numeric features; the names appear in explanations, so keep them readable."""
+    """Named numeric features; the names appear in explanations, so keep them readable.
+
+    Counts are bucketed (``_eq2``, ``_ge3``) rather than raw: a raw count of states or leaders
+    lets a linear model reward "many leaders", which is exactly what a multilateral summit has.
+    """
     f: dict[str, float] = {}
     strong = [m for m in analysis.mentions if m.kind in STRONG_KINDS]
     states = {m.code for m in strong}
@@ -96,50 +153,62 @@ def structured_features(analysis: Analysis, watched: Collection[str]) -> dict[st
     title_leader_states = {m.code for m in analysis.title_mentions if m.kind == "leader"}
     watched_states = states & set(watched)
     weights = state_weights(analysis)
-    ranked = sorted(weights.items(), key=lambda kv: -kv[1])
-    total = sum(weights.values()) or 1.0
-    top2 = sum(w for _, w in ranked[:2]) / total
+    ranked = sorted(weights.values(), reverse=True)
+    total = sum(ranked) or 1.0
 
-    f["states"] = float(len(states))
+    f["states_eq2"] = float(len(states) == 2)
     f["states_ge3"] = float(len(states) >= 3)
     f["states_ge4"] = float(len(states) >= 4)
-    f["states_eq2"] = float(len(states) == 2)
-    f["title_states"] = float(len(title_states))
     f["title_states_eq2"] = float(len(title_states) == 2)
+    f["title_states_ge3"] = float(len(title_states) >= 3)
     f["watched_named"] = float(bool(watched_states))
     f["watched_in_title"] = float(bool(title_states & set(watched)))
-    f["leader_states"] = float(len(leader_states))
+    f["leader_states_eq1"] = float(len(leader_states) == 1)
     f["leader_states_eq2"] = float(len(leader_states) == 2)
     f["leader_states_ge3"] = float(len(leader_states) >= 3)
     f["watched_leader"] = float(bool(leader_states & set(watched)))
-    f["title_leaders"] = float(len(title_leader_states))
-    f["top2_share"] = top2
+    f["title_leaders_ge1"] = float(len(title_leader_states) >= 1)
+    f["top2_share"] = sum(ranked[:2]) / total
+    f["third_state_share"] = (ranked[2] / total) if len(ranked) > 2 else 0.0
     f["pair_with_watched"] = float(len(states) >= 2 and bool(watched_states))
-    f["places"] = _log(sum(1 for m in analysis.mentions if m.kind in ("capital", "venue")))
 
     title_counts = Counter(c.cue for c in analysis.title_cues)
     text_counts = Counter(c.cue for c in analysis.text_cues)
+    cut = lead_end(analysis.text)
+    lead_counts = title_counts + Counter(c.cue for c in analysis.text_cues if c.start < cut)
     for cue in CueLexicon.default().classes():
         f[f"cue:{cue}"] = _log(title_counts[cue] + text_counts[cue])
     for cue in TITLE_CUES:
         f[f"title:{cue}"] = float(title_counts[cue] > 0)
+        f[f"lead:{cue}"] = float(lead_counts[cue] > 0)
+
+    def anywhere(cue: str) -> int:
+        return title_counts[cue] + text_counts[cue]
+
     meeting = title_counts["talks"] + title_counts["state_visit"] + title_counts["counterpart"]
     f["title_meeting_no_phone"] = float(meeting > 0 and title_counts["phone_call"] == 0)
-    f["phone_no_visit"] = float(
-        (title_counts["phone_call"] + text_counts["phone_call"]) > 0
-        and (title_counts["state_visit"] + text_counts["state_visit"]) == 0
-    )
-    f["ministerial_no_leader"] = float(
-        (title_counts["ministerial"] + text_counts["ministerial"]) > 0 and not leader_states
-    )
+    f["phone_no_visit"] = float(anywhere("phone_call") > 0 and anywhere("state_visit") == 0)
+    f["ministerial_no_leader"] = float(anywhere("ministerial") > 0 and not leader_states)
     f["leader_meeting"] = float(
-        len(leader_states) >= 2
+        len(leader_states) == 2
         and (text_counts["talks"] + text_counts["state_visit"] + meeting) > 0
     )
-    f["multilateral_and_many"] = float(
-        (title_counts["multilateral"] + text_counts["multilateral"]) > 0 and len(states) >= 3
+    f["multilateral_and_many"] = float(anywhere("multilateral") > 0 and len(states) >= 3)
+    f["multilateral_no_bilateral"] = float(
+        anywhere("multilateral") > 0 and anywhere("bilateral") + anywhere("sidelines") == 0
     )
-    f["length"] = _log(len(analysis.title) + len(analysis.text)) / 8.0
+    # "arrived in Astana to attend the SCO summit": the visit exists for the multilateral event
+    f["attend_multilateral"] = float(
+        (lead_counts["attend"] > 0 or anywhere("attend") > 1)
+        and lead_counts["multilateral"] + lead_counts["summit"] > 0
+        and lead_counts["bilateral"] + lead_counts["sidelines"] == 0
+    )
+    f["lead_multilateral_no_bilateral"] = float(
+        lead_counts["multilateral"] > 0 and lead_counts["bilateral"] + lead_counts["sidelines"] == 0
+    )
+    f["multilateral_share"] = anywhere("multilateral") / (
+        1.0 + anywhere("talks") + anywhere("state_visit") + anywhere("bilateral")
+    )
     return f
 
 

@@ -10,11 +10,13 @@ contribution is its weight times its value.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -25,10 +27,25 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
-from classifier.features import Analysis, masked_text, structured_features
+from classifier.features import SIGN_PRIORS, Analysis, masked_text, structured_features
 
 TEXT_WEIGHT = 0.35
-CODE_VERSION = "3"
+_PACKAGE = Path(__file__).parent
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """Digest of the classifier's own code and data: a changed feature or lexicon retrains.
+
+    A version number bumped by hand is forgotten sooner or later, and a cached model whose
+    features no longer match the code scores silently wrong.
+    """
+    h = hashlib.sha256()
+    files = sorted([*_PACKAGE.glob("*.py"), *_PACKAGE.glob("data/*.json")])
+    for path in files:
+        h.update(path.relative_to(_PACKAGE).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
 
 
 @dataclass
@@ -87,22 +104,29 @@ class SummitModel:
         )
         self.tfidf.fit([masked_text(a) for a in analyses])
         x = self._matrix(analyses, watched)
+        signs = self._signs()
         decision = np.zeros(len(y))
         folds = StratifiedKFold(
             n_splits=min(5, int(np.bincount(y).min())), shuffle=True, random_state=0
         )
         for train, test in folds.split(x, y):
-            fold = _logreg().fit(x[train], y[train])
-            decision[test] = fold.decision_function(x[test])
+            coef, intercept = _fit_signed(x[train], y[train], signs)
+            decision[test] = x[test] @ coef + intercept
         platt = LogisticRegression(C=1e4).fit(decision.reshape(-1, 1), y)
         self.platt_a, self.platt_b = float(platt.coef_[0, 0]), float(platt.intercept_[0])
         oof = self._calibrate(decision) >= 0.5
         self.metrics = _metrics(y, oof)
-        full = _logreg().fit(x, y)
-        self.coef, self.intercept = full.coef_[0].astype(np.float64), float(full.intercept_[0])
+        self.coef, self.intercept = _fit_signed(x, y, signs)
         self.n_train, self.n_positive = len(y), int(y.sum())
         self.trained_at = datetime.now(UTC).isoformat(timespec="seconds")
         return self
+
+    def _signs(self) -> Any:
+        """Per column: +1 / -1 where the weight's sign is known in advance, 0 where it is free."""
+        signs = np.zeros(len(self.feature_names()))
+        for j, name in enumerate(self.feature_names()):
+            signs[j] = SIGN_PRIORS.get(name, 0)
+        return signs
 
     def _calibrate(self, decision: Any) -> Any:
         return 1.0 / (1.0 + np.exp(-(self.platt_a * decision + self.platt_b)))
@@ -129,6 +153,25 @@ class SummitModel:
         return pairs[:top]
 
 
+def _fit_signed(x: sparse.csr_matrix, y: Any, signs: Any) -> tuple[Any, float]:
+    """Logistic regression whose weights respect ``signs`` (sign-constrained by elimination).
+
+    A few hundred training examples leave some weights with the wrong sign by accident (in the
+    seeds, positives happened to name more leaders than negatives, so "three or more leaders"
+    learnt a positive weight). A feature whose weight comes out against its prior is dropped
+    and the model refitted, until none does.
+    """
+    keep = np.ones(x.shape[1])
+    for _ in range(10):
+        model = _logreg().fit(x @ sparse.diags(keep), y)
+        coef = model.coef_[0].astype(np.float64) * keep
+        wrong = (signs * coef) < 0
+        if not wrong.any():
+            break
+        keep[wrong] = 0.0
+    return coef, float(model.intercept_[0])
+
+
 def _logreg() -> LogisticRegression:
     return LogisticRegression(C=0.5, class_weight="balanced", max_iter=2000)
 
@@ -150,7 +193,7 @@ def _metrics(y: Any, predicted: Any) -> dict[str, Any]:
 def training_key(payload: Sequence[str]) -> str:
     """Digest of the training inputs and the library versions: the model cache key."""
     h = hashlib.sha256()
-    for part in [CODE_VERSION, sklearn.__version__, np.__version__, *payload]:
+    for part in [code_fingerprint(), sklearn.__version__, np.__version__, *payload]:
         h.update(part.encode("utf-8"))
         h.update(b"\0")
     return h.hexdigest()

@@ -114,6 +114,13 @@ DETECTED = [
     ("bilateral", "tr", "ikili ilişkiler", "ikili"),
     ("bilateral", "uz", "ikki tomonlama hamkorlik", "ikki tomonlama"),
     ("bilateral", "kk", "екіжақты ынтымақтастық", "екіжақты"),
+    ("attend", "en", "arrived in Astana to attend the SCO summit", "to attend"),
+    ("attend", "ru", "прибыл в Астану для участия в саммите ШОС", "для участия в"),
+    ("attend", "fr", "est arrivé pour participer au sommet", "pour participer"),
+    ("attend", "tr", "zirveye katılmak üzere Astana'ya gitti", "katılmak"),
+    ("attend", "uz", "sammitda ishtirok etadi", "ishtirok"),
+    ("multilateral", "fr", "la Réunion consultative des chefs d'État", "Réunion consultative"),
+    ("multilateral", "ru", "глав государств Центральной Азии", "глав государств Центральной Азии"),
 ]
 
 
