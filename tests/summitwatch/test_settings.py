@@ -114,3 +114,20 @@ def test_config_file_from_env_variable(tmp_path: Path) -> None:
 def test_missing_config_file_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match="does not exist"):
         load_settings(tmp_path / "nope.toml", None, {})
+
+
+def test_readme_reference_matches_the_settings_table() -> None:
+    from summitwatch.settings import reference_markdown
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- settings-reference:start -->\n")[1].split("<!--")[0]
+    assert block.strip() == reference_markdown().strip(), (
+        "README configuration reference is stale: paste `summitwatch config reference` into it"
+    )
+
+
+def test_default_config_file_only_uses_known_settings() -> None:
+    """The shipped, commented config/summitwatch.toml must load as it is."""
+    config = Path(__file__).parents[2] / "config" / "summitwatch.toml"
+    settings = load_settings(config, {}, {}, validate_country=check_country)
+    assert settings["watch.countries"] == ["KZ", "KG", "TJ", "TM", "UZ"]
