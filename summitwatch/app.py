@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,19 +35,28 @@ class App:
     settings: Settings
     db: Database
     _detector: Detector | None = field(default=None, repr=False)
+    _active_marker: tuple[str, datetime] | None = field(default=None, repr=False)
 
     @property
     def watched(self) -> list[str]:
         return catalog.watched_countries(self.db)
 
     def detector(self) -> Detector:
-        from summitwatch import modelstore
+        """The detector of the active model, reloaded when another process activated a new one.
 
-        if self._detector is None:
+        The web UI retrains and activates models while the scheduler runs in its own process;
+        one indexed query per call lets the scheduler pick the new model up at its next cycle.
+        """
+        from summitwatch import modelstore
+        from summitwatch.storage import registry
+
+        marker = registry.active(self.db)
+        if self._detector is None or marker != self._active_marker:
             model = modelstore.active_model(self)
             self._detector = Detector(
                 model, watched=self.watched, threshold=float(self.settings["classifier.threshold"])
             )
+            self._active_marker = marker
         else:
             self._detector.watched = frozenset(self.watched)
         return self._detector
