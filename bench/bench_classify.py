@@ -21,6 +21,7 @@ import feedparser
 
 from classifier.detector import Detector, ItemInput
 from classifier.training import load_seeds, train
+from collectors.text import html_to_text, normalise_language, one_line
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [ROOT.parent / "shared" / "feeds" / "real", ROOT / "summitwatch" / "demo_feeds"]
@@ -35,8 +36,12 @@ def load_items() -> list[ItemInput]:
             if path.suffix not in (".xml", ".rss", ".atom"):
                 continue
             parsed = feedparser.parse(path.read_bytes(), sanitize_html=False)
+            # as the pipeline passes them: summary as text (the collector strips the HTML) and
+            # the feed's declared language, when it declares one
+            lang = normalise_language(parsed.feed.get("language"))
             for e in parsed.entries:
-                items.append(ItemInput(e.get("title", ""), e.get("summary", "")[:1500]))
+                title = one_line(e.get("title", ""))
+                items.append(ItemInput(title, html_to_text(e.get("summary", ""))[:1500], lang))
         if items:
             return items
     sys.exit("no feed files found to score")
@@ -68,7 +73,7 @@ def main() -> None:
     print(f"batch scoring without explanations: best {fast:,.0f} items/s")
     t0 = time.perf_counter()
     for item in items[:500]:
-        detector.classify(item.title, item.text)
+        detector.classify(item.title, item.text, item.lang)
     print(f"one at a time: {min(500, len(items)) / (time.perf_counter() - t0):,.0f} items/s")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS: {peak:.0f} MB")

@@ -23,6 +23,7 @@ from classifier.model import SummitModel
 from classifier.verdict import Evidence, Verdict
 
 DEFAULT_WATCHED = ("KZ", "KG", "TJ", "TM", "UZ")
+EXPLAIN_FLOOR = 0.05
 REASON_NAMES = {
     "leader_states_eq2": "two leaders named",
     "leader_meeting": "leaders meeting",
@@ -78,9 +79,10 @@ class Detector:
                 # no nameable pair with a watched state: keep it visible as a near miss only
                 raw = min(raw, self.threshold * 0.9)
             label = raw >= self.threshold
+            # feature contributions only where someone will read them (flags and near misses)
             reasons = (
                 tuple(_reason(n, v) for n, v in self.model.contributions(matrix[row]))
-                if explain
+                if explain and raw >= EXPLAIN_FLOOR
                 else ()
             )
             evidence = _evidence(analysis)
@@ -107,7 +109,8 @@ class Detector:
 def _detect_language(text: str) -> str | None:
     if not text.strip():
         return None
-    return str(py3langid.classify(text[:1000])[0])
+    # a few hundred characters settle the language; the cost grows with the length
+    return str(py3langid.classify(text[:400])[0])
 
 
 def _reason(name: str, value: float) -> str:

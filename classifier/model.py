@@ -72,15 +72,35 @@ class SummitModel:
 
     def _matrix(self, analyses: Sequence[Analysis], watched: Collection[str]) -> sparse.csr_matrix:
         assert self.dict_vectorizer is not None and self.tfidf is not None
-        dense = self.dict_vectorizer.transform([structured_features(a, watched) for a in analyses])
+        # a plain lookup per known name: DictVectorizer.transform costs more than the features
+        index = self._dense_index()
+        dense = np.zeros((len(analyses), len(index)))
+        for row, analysis in enumerate(analyses):
+            for name, value in structured_features(analysis, watched).items():
+                column = index.get(name)
+                if column is not None:
+                    dense[row, column] = value
         dense = (dense - self.mean) / self.scale
         text = self.tfidf.transform([masked_text(a) for a in analyses]) * TEXT_WEIGHT
         return sparse.hstack([sparse.csr_matrix(dense), text], format="csr")
 
+    def _dense_index(self) -> dict[str, int]:
+        cached: dict[str, int] | None = self.__dict__.get("_dense")
+        if cached is None:
+            assert self.dict_vectorizer is not None
+            cached = {n: j for j, n in enumerate(self.dict_vectorizer.get_feature_names_out())}
+            self.__dict__["_dense"] = cached
+        return cached
+
     def feature_names(self) -> list[str]:
-        assert self.dict_vectorizer is not None and self.tfidf is not None
-        names = list(self.dict_vectorizer.get_feature_names_out())
-        return names + [f"text:{g!r}" for g in self.tfidf.get_feature_names_out()]
+        # built once per loaded model: explanations look names up for every scored item
+        cached: list[str] | None = self.__dict__.get("_names")
+        if cached is None:
+            assert self.dict_vectorizer is not None and self.tfidf is not None
+            cached = list(self.dict_vectorizer.get_feature_names_out())
+            cached += [f"text:{g!r}" for g in self.tfidf.get_feature_names_out()]
+            self.__dict__["_names"] = cached
+        return cached
 
     # -- fitting -----------------------------------------------------------------------
 
