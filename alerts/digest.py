@@ -177,6 +177,7 @@ def build_digest(
     period: Period,
     *,
     sender: str,
+    sender_name: str | None = None,
     list_id: str = "summitwatch.digest",
     now: datetime | None = None,
     country_names: Mapping[str, str] = _EMPTY_NAMES,
@@ -234,7 +235,7 @@ def build_digest(
     raw = assemble(
         message_id=message_id,
         date=now or datetime.now(UTC),
-        sender=(words["brand"], sender),
+        sender=(header_text(sender_name, 80) if sender_name else words["brand"], sender),
         to=(header_text(recipient.name or "", 80), recipient.email),
         subject=subject,
         extra_headers=[

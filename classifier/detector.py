@@ -12,14 +12,15 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
-
-import py3langid
+from typing import TYPE_CHECKING
 
 from classifier.cues import CueLexicon
 from classifier.event import read_event
 from classifier.features import Analysis, analyse
 from classifier.gazetteer import Gazetteer
-from classifier.model import SummitModel
+
+if TYPE_CHECKING:  # scikit-learn costs a second at import; commands that never score skip it
+    from classifier.model import SummitModel
 from classifier.verdict import Evidence, Verdict
 
 DEFAULT_WATCHED = ("KZ", "KG", "TJ", "TM", "UZ")
@@ -109,6 +110,8 @@ class Detector:
 def _detect_language(text: str) -> str | None:
     if not text.strip():
         return None
+    import py3langid  # loads its model on first use; most items carry their feed's language
+
     # a few hundred characters settle the language; the cost grows with the length
     return str(py3langid.classify(text[:400])[0])
 

@@ -105,9 +105,14 @@ class SummitModel:
     # -- fitting -----------------------------------------------------------------------
 
     def fit(
-        self, analyses: Sequence[Analysis], labels: Sequence[int], watched: Collection[str]
+        self,
+        analyses: Sequence[Analysis],
+        labels: Sequence[int],
+        watched: Collection[str],
+        weights: Sequence[float] | None = None,
     ) -> SummitModel:
         y = np.asarray(labels, dtype=int)
+        w = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=float)
         self.dict_vectorizer = DictVectorizer(sparse=False)
         dense = self.dict_vectorizer.fit_transform(
             [structured_features(a, watched) for a in analyses]
@@ -130,13 +135,13 @@ class SummitModel:
             n_splits=min(5, int(np.bincount(y).min())), shuffle=True, random_state=0
         )
         for train, test in folds.split(x, y):
-            coef, intercept = _fit_signed(x[train], y[train], signs)
+            coef, intercept = _fit_signed(x[train], y[train], signs, w[train])
             decision[test] = x[test] @ coef + intercept
-        platt = LogisticRegression(C=1e4).fit(decision.reshape(-1, 1), y)
+        platt = LogisticRegression(C=1e4).fit(decision.reshape(-1, 1), y, sample_weight=w)
         self.platt_a, self.platt_b = float(platt.coef_[0, 0]), float(platt.intercept_[0])
         oof = self._calibrate(decision) >= 0.5
         self.metrics = _metrics(y, oof)
-        self.coef, self.intercept = _fit_signed(x, y, signs)
+        self.coef, self.intercept = _fit_signed(x, y, signs, w)
         self.n_train, self.n_positive = len(y), int(y.sum())
         self.trained_at = datetime.now(UTC).isoformat(timespec="seconds")
         return self
@@ -173,7 +178,7 @@ class SummitModel:
         return pairs[:top]
 
 
-def _fit_signed(x: sparse.csr_matrix, y: Any, signs: Any) -> tuple[Any, float]:
+def _fit_signed(x: sparse.csr_matrix, y: Any, signs: Any, weights: Any) -> tuple[Any, float]:
     """Logistic regression whose weights respect ``signs`` (sign-constrained by elimination).
 
     A few hundred training examples leave some weights with the wrong sign by accident (in the
@@ -183,7 +188,7 @@ def _fit_signed(x: sparse.csr_matrix, y: Any, signs: Any) -> tuple[Any, float]:
     """
     keep = np.ones(x.shape[1])
     for _ in range(10):
-        model = _logreg().fit(x @ sparse.diags(keep), y)
+        model = _logreg().fit(x @ sparse.diags(keep), y, sample_weight=weights)
         coef = model.coef_[0].astype(np.float64) * keep
         wrong = (signs * coef) < 0
         if not wrong.any():

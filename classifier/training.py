@@ -10,6 +10,7 @@ a changed seed or library retrains.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -24,14 +25,12 @@ from classifier.detector import DEFAULT_WATCHED
 from classifier.features import analyse
 from classifier.gazetteer import Gazetteer
 from classifier.model import SummitModel, training_key
-from classifier.verdict import Example
+from classifier.verdict import Example, TrainingDataError
 
 log = logging.getLogger(__name__)
 DATA_DIR = Path(__file__).parent / "data"
-
-
-class TrainingDataError(ValueError):
-    """A seeds or labels file cannot be read; the message names the file and line."""
+# a reviewed real-news example counts this many written seed examples (bench/review_experiment.py)
+REVIEW_WEIGHT = 3.0
 
 
 def read_jsonl(path: Path) -> list[Example]:
@@ -87,7 +86,7 @@ def load_seeds(seeds_dir: Path) -> list[Example]:
 def _payload(examples: Sequence[Example]) -> list[str]:
     data_files = sorted(DATA_DIR.glob("*.json"))
     parts = [p.read_text(encoding="utf-8") for p in data_files]
-    parts.extend(f"{e.label}\t{e.title}\t{e.text}" for e in examples)
+    parts.extend(f"{e.label}\t{e.weight:g}\t{e.title}\t{e.text}" for e in examples)
     return parts
 
 
@@ -100,7 +99,9 @@ def train(
     """Train a model (deterministically) on ``examples``."""
     gazetteer, lexicon = Gazetteer.default(), CueLexicon.default()
     analyses = [analyse(e.title, e.text, gazetteer, lexicon) for e in examples]
-    model = SummitModel().fit(analyses, [e.label for e in examples], watched)
+    model = SummitModel().fit(
+        analyses, [e.label for e in examples], watched, weights=[e.weight for e in examples]
+    )
     key = training_key(_payload(examples))
     model.version = f"sw-{key[:12]}"
     model.sources = dict(sources or {"examples": len(examples)})
@@ -142,6 +143,11 @@ def load_or_train(
     model = train(examples, sources=sources)
     save_model(model, path)
     return model
+
+
+def as_reviewed(examples: Iterable[Example], weight: float = REVIEW_WEIGHT) -> list[Example]:
+    """Mark examples as labelled real news (reviewers' decisions, ``--labels`` files)."""
+    return [dataclasses.replace(e, weight=weight) for e in examples]
 
 
 def combine(*groups: Iterable[Example]) -> list[Example]:

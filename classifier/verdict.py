@@ -50,3 +50,10 @@ class Example:
     lang: str | None = None
     category: str | None = None
     id: str | None = None
+    # how much the example counts in training: real news labelled by a reviewer teaches more
+    # about the news the model will see than a written seed example does
+    weight: float = 1.0
+
+
+class TrainingDataError(ValueError):
+    """A seeds or labels file cannot be read; the message names the file and line."""

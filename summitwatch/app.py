@@ -12,14 +12,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from classifier.detector import Detector
 from classifier.gazetteer import Gazetteer
 from summitwatch.settings import Settings, load_settings, normalise_countries
 from summitwatch.storage import catalog
 from summitwatch.storage.db import Database, open_database
 from summitwatch.validation import validate_feed, validate_recipient
+
+if TYPE_CHECKING:
+    from classifier.detector import Detector
 
 
 def country_problem(code: str) -> str | None:
@@ -47,6 +49,7 @@ class App:
         The web UI retrains and activates models while the scheduler runs in its own process;
         one indexed query per call lets the scheduler pick the new model up at its next cycle.
         """
+        from classifier.detector import Detector
         from summitwatch import modelstore
         from summitwatch.storage import registry
 

@@ -244,7 +244,7 @@ def _user_errors() -> tuple[type[Exception], ...]:
     """Errors that describe bad input (a setting, a file, an address), not a bug."""
     from alerts.addresses import AddressError
     from alerts.schedule import ScheduleError
-    from classifier.training import TrainingDataError
+    from classifier.verdict import TrainingDataError
     from collectors.opml import OpmlError
 
     return (SettingsError, TrainingDataError, ScheduleError, OpmlError, AddressError)

@@ -58,7 +58,8 @@ def write_preview(app: App, email: str, console: Console) -> None:
         events,
         DigestStats(len(views), len(views)),
         Period(now, now),
-        sender=str(app.settings["smtp.sender"]),
+        sender=app.settings.sender()[1],
+        sender_name=app.settings.sender()[0],
         now=now,
     )
     assert message is not None

@@ -20,7 +20,15 @@ import platformdirs
 from classifier.detector import Detector
 from classifier.evaluation import evaluate
 from classifier.model import SummitModel
-from classifier.training import combine, load_or_train, load_seeds, read_jsonl, save_model, train
+from classifier.training import (
+    as_reviewed,
+    combine,
+    load_or_train,
+    load_seeds,
+    read_jsonl,
+    save_model,
+    train,
+)
 from classifier.verdict import Example
 from summitwatch.storage import items as item_store
 from summitwatch.storage import registry
@@ -89,8 +97,8 @@ def train_new(
 ) -> TrainOutcome:
     """Train on seeds + reviews + label files, evaluate against the reviews, then activate."""
     seeds = load_seeds(seeds_dir(app))
-    reviews = review_examples(app)
-    extra = [e for path in labels or [] for e in read_jsonl(path)]
+    reviews = as_reviewed(review_examples(app))
+    extra = as_reviewed(e for path in labels or [] for e in read_jsonl(path))
     examples = combine(seeds, extra, reviews)
     if progress:
         progress("training", 0.1)

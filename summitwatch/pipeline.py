@@ -210,7 +210,8 @@ def build_digests(
             events,
             DigestStats(seen, flagged, failing),
             period,
-            sender=str(app.settings["smtp.sender"]),
+            sender=app.settings.sender()[1],
+            sender_name=app.settings.sender()[0],
             list_id=str(app.settings["digest.list_id"]),
             now=now,
             country_names=names,
@@ -260,7 +261,7 @@ def deliver(app: App, now: datetime | None = None) -> DeliveryReport:
         )
     else:
         transport = EmlTransport(app.outbox_dir)
-    return deliver_pending(outbox.SqlOutbox(app.db), transport, str(s["smtp.sender"]), now=now)
+    return deliver_pending(outbox.SqlOutbox(app.db), transport, s.sender()[1], now=now)
 
 
 @dataclass

@@ -18,6 +18,7 @@ import os
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -106,8 +107,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "smtp.sender",
         "str",
-        "summitwatch@localhost",
-        "From address, plain (the display name is SummitWatch).",
+        "SummitWatch <summitwatch@localhost>",
+        "From: of the digests, 'Name <address>' or a plain address.",
     ),
     Setting("outbox.dir", "str", "outbox", "Folder for .eml digests when no SMTP is set."),
     Setting("digest.list_id", "str", "summitwatch.digest", "List-Id of the digests."),
@@ -148,6 +149,11 @@ class Settings:
     @property
     def database_url(self) -> str:
         return str(self.values["database.url"]) or _default_db_url()
+
+    def sender(self) -> tuple[str | None, str]:
+        """(display name or None, address) of ``smtp.sender``; checked when settings load."""
+        name, address = parseaddr(str(self.values["smtp.sender"]))
+        return (name or None), address
 
     def smtp_password(self) -> str | None:
         direct = self.values["smtp.password"]
@@ -281,12 +287,24 @@ def load_settings(
             default = s.default
             values[s.name] = list(default) if isinstance(default, list) else default
             sources[s.name] = "default"
+    _check_sender(str(values["smtp.sender"]))
     values["watch.countries"] = normalise_countries(
         values["watch.countries"], "watch.countries", validate_country
     )
     if not isinstance(feeds, list) or not isinstance(recipients, list):
         raise SettingsError(f"{path}: feeds and recipients must be [[feeds]] / [[recipients]]")
     return Settings(values, sources, path, tuple(feeds), tuple(recipients), data)
+
+
+def _check_sender(value: str) -> None:
+    _, address = parseaddr(value)
+    local, at, domain = address.rpartition("@")
+    plausible = bool(at and local and ("." in domain or domain == "localhost"))
+    if not plausible or any(c.isspace() or c in "<>" for c in address):
+        raise SettingsError(
+            f"smtp.sender: {value!r} is not an email address "
+            "(expected 'Name <name@example.org>' or 'name@example.org')"
+        )
 
 
 def normalise_countries(

@@ -7,6 +7,7 @@ name still hashes once, so the answer time does not tell which names exist.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Annotated
 
@@ -23,7 +24,13 @@ NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$")
 MIN_PASSWORD = 10
 _hasher = PasswordHasher()
 # a hash of a random string, checked when the name is unknown to keep timing uniform
-_DUMMY = _hasher.hash("summitwatch-no-such-user")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    # hashed on first use, not at import: every CLI command imports this module
+    return _hasher.hash("summitwatch-no-such-user")
+
 
 users = typer.Typer(no_args_is_help=True, help="Accounts for the review web UI.")
 console = Console()
@@ -50,7 +57,7 @@ def add_user(db: Database, name: str, password: str) -> bool:
 def verify(db: Database, name: str, password: str) -> bool:
     stored = queue.password_hash(db, name.strip()) if NAME.match(name.strip()) else None
     try:
-        return _hasher.verify(stored or _DUMMY, password) and stored is not None
+        return _hasher.verify(stored or _dummy_hash(), password) and stored is not None
     except (VerificationError, InvalidHashError):
         return False
 

@@ -107,7 +107,7 @@ DETECTED = [
     ("sidelines", "fr", "en marge du sommet", "en marge"),
     ("sidelines", "tr", "zirve marjında görüştü", "marjında"),
     ("sidelines", "uz", "sammit marjinlarida uchrashdi", "marjinlarida"),
-    ("sidelines", "kk", "саммит аясында кездесті", "аясында"),
+    ("sidelines", "kk", "саммит кулуарында кездесті", "кулуарында"),
     ("bilateral", "en", "bilateral relations", "bilateral"),
     ("bilateral", "ru", "двустороннее сотрудничество", "двустороннее"),
     ("bilateral", "fr", "les relations bilatérales", "bilatérales"),

@@ -131,3 +131,33 @@ def test_default_config_file_only_uses_known_settings() -> None:
     config = Path(__file__).parents[2] / "config" / "summitwatch.toml"
     settings = load_settings(config, {}, {}, validate_country=check_country)
     assert settings["watch.countries"] == ["KZ", "KG", "TJ", "TM", "UZ"]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        pytest.param(
+            "SummitWatch <watch@example.org>",
+            ("SummitWatch", "watch@example.org"),
+            id="display-name",
+        ),
+        pytest.param("watch@example.org", (None, "watch@example.org"), id="plain"),
+        pytest.param("desk@localhost", (None, "desk@localhost"), id="localhost"),
+    ],
+)
+def test_sender_accepts_name_and_address(value: str, expected: tuple[str | None, str]) -> None:
+    settings = load_settings(None, {"smtp.sender": value}, {}, validate_country=check_country)
+    assert settings.sender() == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        pytest.param("SummitWatch", id="no-address"),
+        pytest.param("a b@example.org", id="space"),
+        pytest.param("x@", id="no-domain"),
+    ],
+)
+def test_bad_sender_is_one_clear_error(value: str) -> None:
+    with pytest.raises(SettingsError, match=r"smtp\.sender: .* is not an email address"):
+        load_settings(None, {"smtp.sender": value}, {}, validate_country=check_country)

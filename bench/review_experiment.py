@@ -1,0 +1,65 @@
+"""Does learning from reviewers help? Seed-only model versus seed + half of a labelled file.
+
+The labelled file (e.g. ``../shared/corpus/dev.jsonl``) is split in two halves, stratified by
+label and category, by a hash of each record's id so the split is stable. For each direction
+(train on A, test on B, and the reverse) it trains the seed model and the seed + half model (the
+half passed as reviewers' labels would be, exactly as ``summitwatch train --labels`` does) and
+prints F1 on the other half. Nothing is written into the project: the file is read where it is.
+
+Run: ``python bench/review_experiment.py ../shared/corpus/dev.jsonl``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+from classifier.detector import Detector
+from classifier.evaluation import evaluate
+from classifier.training import as_reviewed, combine, load_seeds, read_jsonl, train
+from classifier.verdict import Example
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def split(examples: list[Example]) -> tuple[list[Example], list[Example]]:
+    groups: dict[tuple[int, str], list[Example]] = defaultdict(list)
+    for e in examples:
+        groups[(e.label, e.category or "")].append(e)
+    a: list[Example] = []
+    b: list[Example] = []
+    for members in groups.values():
+        ordered = sorted(members, key=lambda e: hashlib.sha256(str(e.id).encode()).hexdigest())
+        a.extend(ordered[0::2])
+        b.extend(ordered[1::2])
+    return a, b
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("labelled", type=Path)
+    args = parser.parse_args()
+    if not args.labelled.is_file():
+        sys.exit(f"{args.labelled}: no such file")
+    seeds = load_seeds(ROOT / "seeds")
+    halves = split(read_jsonl(args.labelled))
+    seed_detector = Detector(train(seeds))
+    for name, (labels, test) in (("A->B", halves), ("B->A", halves[::-1])):
+        before = evaluate(seed_detector, test).overall
+        after = evaluate(Detector(train(combine(seeds, as_reviewed(labels)))), test).overall
+        print(
+            f"{name}: train +{len(labels)} labels, test {len(test)}: "
+            f"seed-only F1 {before['f1']:.3f} (P {before['precision']:.3f} "
+            f"R {before['recall']:.3f}) -> with labels F1 {after['f1']:.3f} "
+            f"(P {after['precision']:.3f} R {after['recall']:.3f})"
+        )
+
+
+if __name__ == "__main__":
+    main()
