@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEPS := pyproject.toml
 
-.PHONY: run demo test lint format bench bench-collect bench-classify bench-digest browser clean
+.PHONY: run demo test lint format bench bench-collect bench-classify bench-digest bench-review bench-reviews-help browser clean
 
 $(STAMP): $(DEPS)
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -36,7 +36,7 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: bench-collect bench-classify bench-digest
+bench: bench-collect bench-classify bench-digest bench-review
 
 bench-collect: $(STAMP)
 	$(BIN)/python bench/bench_collect.py --feeds 1000
@@ -46,6 +46,13 @@ bench-classify: $(STAMP)
 
 bench-digest: $(STAMP)
 	$(BIN)/python bench/bench_digest.py
+
+bench-review: $(STAMP)
+	$(BIN)/python bench/bench_review.py --items 100000
+
+# does learning from reviews help? needs a labelled file, e.g. LABELS=../shared/corpus/dev.jsonl
+bench-reviews-help: $(STAMP)
+	$(BIN)/python bench/review_experiment.py $(LABELS)
 
 clean:
 	rm -rf $(VENV) demo-run .pytest_cache .mypy_cache .ruff_cache
