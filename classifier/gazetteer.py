@@ -15,8 +15,6 @@ import functools
 import gettext
 import json
 import re
-import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
@@ -24,41 +22,21 @@ from typing import Any
 
 import pycountry
 
+from classifier.surface import (
+    APOS_RE,
+    HAS_CJK,
+    Trie,
+    alternation,
+    edit_distance,
+    is_cjk,
+    is_cyrillic,
+    leading_capitals,
+    letters,
+    normalize,
+    strip_accents,
+)
+
 MATCH_LANGS = ("en", "ru", "fr", "de", "tr", "uz", "kk", "ky", "tg", "tk", "es", "it", "zh_CN")
-_APOS = "'’ʼ‘`ʻ´"
-_APOS_RE = f"[{_APOS}]"
-_SEP_RE = r"[\s\-‐‑–]+"
-_HAS_CJK = re.compile("[\u4e00-\u9fff]")
-_SEP_CHARS = re.compile(r"[\s\-‐‑–]+")
-
-
-def _is_cjk(form: str) -> bool:
-    return any("\u4e00" <= ch <= "\u9fff" for ch in form)
-
-
-def _is_cyrillic(form: str) -> bool:
-    return any("\u0400" <= ch <= "\u04ff" for ch in form)
-
-
-def _ascii_base(ch: str) -> str:
-    base = unicodedata.normalize("NFD", ch)[0]
-    return base if base.isascii() else ch
-
-
-# accented Latin letters lose their accents in lookup keys (Tokaïev, Tokaiev -> tokaiev)
-_LATIN_FOLD = {
-    ord(ch): _ascii_base(ch) for ch in map(chr, range(0xC0, 0x250)) if _ascii_base(ch) != ch
-} | {ord("ı"): "i"}
-_FOLD = str.maketrans({"ё": "е", "̇": None, ".": None} | dict.fromkeys(_APOS)) | _LATIN_FOLD
-
-
-def normalize(text: str) -> str:
-    """The lookup key of a surface form: lower case, no apostrophes or accents on Latin letters."""
-    return _SEP_CHARS.sub(" ", text.lower().translate(_FOLD)).strip()
-
-
-def _strip_accents(form: str) -> str:
-    return form.translate(_LATIN_FOLD)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,39 +103,6 @@ def _pycountry_names(country: Any, lang: str) -> list[str]:
     return [n for n in out if "," not in n and "(" not in n]
 
 
-class _Trie:
-    """Builds one regex alternation from many forms, longer forms first at every branching."""
-
-    def __init__(self) -> None:
-        self.root: dict[str, Any] = {}
-
-    def add(self, form: str) -> None:
-        node = self.root
-        for ch in form:
-            if ch in _APOS:
-                unit = _APOS_RE + "?"
-            elif ch in " -‐":
-                unit = _SEP_RE
-            elif ch == ".":
-                unit = r"\.?"
-            else:
-                unit = re.escape(ch.lower())  # matched against lower-cased text
-            node = node.setdefault(unit, {})
-        node[""] = {}
-
-    def pattern(self, node: dict[str, Any]) -> str:
-        alts = [unit + self.pattern(child) for unit, child in sorted(node.items()) if unit]
-        if not alts:
-            return ""
-        if "" in node:  # a form ending here is tried after its longer extensions
-            return "(?:" + "|".join(alts) + ")?"
-        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-
-
-def _alternation(items: Iterable[str]) -> str:
-    return "|".join(re.escape(s) for s in sorted(set(items), key=lambda s: (-len(s), s)))
-
-
 class Gazetteer:
     """Finds mentions of states and leaders; also names, searches and validates country codes."""
 
@@ -169,19 +114,19 @@ class Gazetteer:
         self._display: dict[str, dict[str, str]] = countries["display"]
         self._codes = {c.alpha_2 for c in pycountry.countries}
         self._names: dict[str, set[str]] = {code: set() for code in self._codes}
-        lat = f"(?:{_alternation(inflection['latin_glued'])}){{0,2}}"
-        lat += f"(?:{_APOS_RE}(?:{_alternation(inflection['latin_apostrophe'])}))?"
-        cyr = f"(?:{_alternation(inflection['cyrillic_glued'])}){{0,2}}"
+        lat = f"(?:{alternation(inflection['latin_glued'])}){{0,2}}"
+        lat += f"(?:{APOS_RE}(?:{alternation(inflection['latin_apostrophe'])}))?"
+        cyr = f"(?:{alternation(inflection['cyrillic_glued'])}){{0,2}}"
         self._rules = inflection["stem_rules"]
         ends = {s: [e for r in self._rules[s] for e in r["add"]] for s in self._rules}
         # one trie per script and inflection class, each followed by that class's suffixes
         self._tries = {
-            name: _Trie() for name in ("latin", "cyrillic", "latin_stem", "cyrillic_stem")
+            name: Trie() for name in ("latin", "cyrillic", "latin_stem", "cyrillic_stem")
         }
         suffixes = {"latin": lat, "cyrillic": cyr} | {
-            f"{script}_stem": f"(?:{_alternation(e)})" for script, e in ends.items()
+            f"{script}_stem": f"(?:{alternation(e)})" for script, e in ends.items()
         }
-        self._cjk = _Trie()
+        self._cjk = Trie()
         dropped, flagged = set(countries["drop"]), set(countries["ambiguous"])
         for code, kinds in countries["states"].items():
             for kind in ("country", "adjective", "capital", "venue"):
@@ -239,7 +184,7 @@ class Gazetteer:
         form = marked.lstrip("=?")
         # case-sensitive forms are matched like the others, then kept only if their leading
         # capitals are capitals in the text too ("Osh" the city, not "osh" the dish)
-        upper = _leading_capitals(form) if "=" in marked[:2] else 0
+        upper = leading_capitals(form) if "=" in marked[:2] else 0
         key = normalize(form)
         known = self._entries.get(key)
         if known is not None and known.code != entry.code and curated:
@@ -253,11 +198,11 @@ class Gazetteer:
         entry = known  # another spelling of a known key still needs its own path in the trie
         if entry.kind == "country":
             self._names[entry.code].add(key)
-        if _is_cjk(form):
+        if is_cjk(form):
             self._cjk.add(form)
             return
-        script = "cyrillic" if _is_cyrillic(form) else "latin"
-        for variant in {form, _strip_accents(form)}:
+        script = "cyrillic" if is_cyrillic(form) else "latin"
+        for variant in {form, strip_accents(form)}:
             self._tries[script].add(variant)
             rule = next(
                 (r for r in self._rules[script] if variant.lower().endswith(r["ending"])), None
@@ -286,7 +231,7 @@ class Gazetteer:
         # lower() keeps offsets except for "İ", which becomes two characters
         lowered = text.replace("İ", "i").lower()
         matches = list(self._regex.finditer(lowered))
-        if _HAS_CJK.search(text):
+        if HAS_CJK.search(text):
             matches += self._cjk_regex.finditer(lowered)
             matches.sort(key=lambda m: m.start())
         out: list[Mention] = []
@@ -297,7 +242,7 @@ class Gazetteer:
             if entry is None or start < last_end:
                 continue
             surface = text[start:end]
-            if entry.upper and not _letters(surface)[: entry.upper].isupper():
+            if entry.upper and not letters(surface)[: entry.upper].isupper():
                 continue
             last_end = end
             code, role, name = entry.code, None, None
@@ -357,7 +302,7 @@ class Gazetteer:
         if entry is not None and entry.kind in ("country", "adjective"):
             return entry.code
         curated = list(self._display)
-        near = [c for c in self._codes if _edit_distance(upper, c) <= 1]
+        near = [c for c in self._codes if edit_distance(upper, c) <= 1]
         near.sort(key=lambda c: (c not in curated, curated.index(c) if c in curated else 0, c))
         return near[0] if near else None
 
@@ -384,22 +329,3 @@ def _pick_leader(leaders: tuple[_Leader, ...], day: date, dated: bool) -> tuple[
         return min(serving, key=lambda pt: pt[1].role != "head_of_state")
     person = max(leaders, key=lambda p: p.latest().end or date.max)
     return person, (person.term_at(day) if dated else None) or person.latest()
-
-
-def _leading_capitals(form: str) -> int:
-    letters = _letters(form)
-    return next((i for i, ch in enumerate(letters) if not ch.isupper()), len(letters))
-
-
-def _letters(text: str) -> str:
-    return "".join(ch for ch in text if ch.isalpha())
-
-
-def _edit_distance(a: str, b: str) -> int:
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
