@@ -30,6 +30,8 @@ from sklearn.model_selection import StratifiedKFold
 from classifier.features import SIGN_PRIORS, Analysis, masked_text, structured_features
 
 TEXT_WEIGHT = 0.35
+# inverse regularisation strength, chosen on the development corpus (F1 0.89 at 0.5, 0.90 at 3)
+C_REG = 3.0
 _PACKAGE = Path(__file__).parent
 
 
@@ -119,14 +121,7 @@ class SummitModel:
         )
         self.mean = dense.mean(axis=0)
         self.scale = dense.std(axis=0) + 1e-6
-        self.tfidf = TfidfVectorizer(
-            analyzer="char_wb",
-            ngram_range=(3, 5),
-            min_df=2,
-            max_features=30000,
-            sublinear_tf=True,
-            dtype=np.float32,
-        )
+        self.tfidf = _vectorizer()
         self.tfidf.fit([masked_text(a) for a in analyses])
         x = self._matrix(analyses, watched)
         signs = self._signs()
@@ -197,8 +192,19 @@ def _fit_signed(x: sparse.csr_matrix, y: Any, signs: Any, weights: Any) -> tuple
     return coef, float(model.intercept_[0])
 
 
+def _vectorizer() -> TfidfVectorizer:
+    return TfidfVectorizer(
+        analyzer="char_wb",
+        ngram_range=(3, 5),
+        min_df=2,
+        max_features=30000,
+        sublinear_tf=True,
+        dtype=np.float32,
+    )
+
+
 def _logreg() -> LogisticRegression:
-    return LogisticRegression(C=0.5, class_weight="balanced", max_iter=2000)
+    return LogisticRegression(C=C_REG, class_weight="balanced", max_iter=3000)
 
 
 def _metrics(y: Any, predicted: Any) -> dict[str, Any]:
