@@ -3,6 +3,9 @@
 Ingestion commits per feed, as soon as its result arrives, so a crash loses at most the feeds in
 flight. Deduplication is enforced by the database (a unique ``dedup_key``) with
 ``INSERT … ON CONFLICT DO NOTHING``, so two processes ingesting the same entry store it once.
+Items of full-text feeds wait (``awaiting_full_text``) until their article page was tried, and
+verdicts are stored at most once per item and model version, so repeated or concurrent runs of a
+step (retried jobs, several workers) leave the same rows as one run.
 """
 
 from __future__ import annotations
@@ -77,13 +80,20 @@ def apply_fetch_result(db: Database, feed_id: int, result: FetchResult) -> list[
             feed.name = result.feed_title
         feed.title = result.feed_title or feed.title
         feed.language = result.feed_language or feed.language
-        new_ids = insert_entries(s, feed.id, result.entries, now)
+        new_ids = insert_entries(
+            s, feed.id, result.entries, now, awaiting_full_text=feed.full_text
+        )
         feed.items_total += len(new_ids)
         return new_ids
 
 
 def insert_entries(
-    s: Session, feed_id: int | None, entries: Iterable[Entry], now: datetime
+    s: Session,
+    feed_id: int | None,
+    entries: Iterable[Entry],
+    now: datetime,
+    *,
+    awaiting_full_text: bool = False,
 ) -> list[int]:
     rows: dict[str, dict[str, Any]] = {}
     for e in entries:
@@ -107,6 +117,7 @@ def insert_entries(
                 "authors": list(e.authors),
                 "first_seen_at": now,
                 "flagged": False,
+                "awaiting_full_text": awaiting_full_text,
             },
         )
     if not rows:
@@ -123,20 +134,20 @@ def insert_entries(
     return new_ids
 
 
-def links_for(db: Database, item_ids: Sequence[int]) -> list[tuple[int, str]]:
-    with db.session() as s:
-        rows = s.execute(select(Item.id, Item.link).where(Item.id.in_(list(item_ids)))).all()
-        return [(i, link) for i, link in rows if link]
-
-
-def set_content(db: Database, item_id: int, text: str) -> None:
-    with db.session() as s:
-        item = s.get(Item, item_id)
-        if item is not None:
-            item.content = text
-
-
 # -- classification ----------------------------------------------------------------------
+
+
+FULL_TEXT_GRACE = timedelta(hours=1)
+
+
+def _classifiable(model_version: str, rescore: bool, now: datetime) -> Any:
+    # an item whose article page is still being fetched waits, but not forever: past the grace
+    # period (its job was dead-lettered) it is scored on the feed's own text
+    ready = or_(~Item.awaiting_full_text, Item.first_seen_at < now - FULL_TEXT_GRACE)
+    if rescore:
+        stale = select(Verdict.id).where(Verdict.model_version != model_version)
+        return and_(ready, or_(Item.verdict_id.is_(None), Item.verdict_id.in_(stale)))
+    return and_(ready, Item.verdict_id.is_(None))
 
 
 def items_to_classify(
@@ -144,24 +155,50 @@ def items_to_classify(
 ) -> list[ItemText]:
     """Items without a verdict (or, with ``rescore``, whose verdict is from another model)."""
     with db.session() as s:
-        query = select(Item).order_by(Item.id).limit(limit)
-        if rescore:
-            stale = select(Verdict.id).where(Verdict.model_version != model_version)
-            query = query.where(or_(Item.verdict_id.is_(None), Item.verdict_id.in_(stale)))
-        else:
-            query = query.where(Item.verdict_id.is_(None))
+        query = select(Item).where(_classifiable(model_version, rescore, _now()))
         return [
             ItemText(i.id, i.title, i.content or i.summary, i.language, i.published)
-            for i in s.scalars(query)
+            for i in s.scalars(query.order_by(Item.id).limit(limit))
+        ]
+
+
+def texts_to_classify(
+    db: Database, item_ids: Sequence[int], model_version: str, *, rescore: bool = False
+) -> list[ItemText]:
+    """Those of ``item_ids`` that :func:`items_to_classify` would return."""
+    with db.session() as s:
+        query = select(Item).where(
+            Item.id.in_(list(item_ids)), _classifiable(model_version, rescore, _now())
+        )
+        return [
+            ItemText(i.id, i.title, i.content or i.summary, i.language, i.published)
+            for i in s.scalars(query.order_by(Item.id))
         ]
 
 
 def save_verdicts(db: Database, verdicts: Sequence[tuple[int, ClassifierVerdict]]) -> int:
+    """Make ``verdicts`` the items' current ones; returns how many were stored.
+
+    An item whose current verdict is already from the same model version is left alone, so a
+    classification repeated by a retried or concurrent job stores nothing twice; on PostgreSQL
+    the items are locked (in id order, so two writers cannot deadlock) while this is checked.
+    """
     now = _now()
+    saved = 0
     with db.session() as s:
+        query = select(Item).where(Item.id.in_([i for i, _ in verdicts])).order_by(Item.id)
+        if s.bind is not None and s.bind.dialect.name == "postgresql":
+            query = query.with_for_update()
+        items = {item.id: item for item in s.scalars(query)}
+        held = [i.verdict_id for i in items.values() if i.verdict_id is not None]
+        current = dict(
+            s.execute(select(Verdict.id, Verdict.model_version).where(Verdict.id.in_(held))).all()
+        )
         for item_id, v in verdicts:
-            item = s.get(Item, item_id)
-            if item is None:
+            item = items.get(item_id)
+            if item is None or (
+                item.verdict_id is not None and current.get(item.verdict_id) == v.model_version
+            ):
                 continue
             a, b = (*v.countries, None, None)[:2] if v.countries else (None, None)
             row = Verdict(
@@ -184,7 +221,9 @@ def save_verdicts(db: Database, verdicts: Sequence[tuple[int, ClassifierVerdict]
             s.flush()
             item.verdict_id, item.score, item.flagged = row.id, v.score, v.label
             item.country_a, item.country_b = a, b
-    return len(verdicts)
+            current[row.id] = v.model_version
+            saved += 1
+    return saved
 
 
 def explanation_json(v: ClassifierVerdict) -> dict[str, Any]:

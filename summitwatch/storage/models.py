@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -24,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -109,6 +111,9 @@ class Item(Base):
     country_a: Mapped[str | None] = mapped_column(String(2))
     country_b: Mapped[str | None] = mapped_column(String(2))
     review_state: Mapped[str | None] = mapped_column(String(10))  # confirmed | rejected | None
+    # set at ingestion for full-text feeds, cleared once the article page was tried: an item is
+    # classified only after that, so every runner scores the same text
+    awaiting_full_text: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     __table_args__ = (
         Index("ix_items_flag_queue", "flagged", "review_state", "published"),
         Index("ix_items_score", "score"),
@@ -190,6 +195,9 @@ class OutboxMessage(Base):
     events: Mapped[dict[str, list[int]]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # who holds the ``sending`` lease ("job:<id>" for a worker's delivery job): the same job,
+    # retried after its worker died, may take its own lease back without waiting for it to expire
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
     __table_args__ = (UniqueConstraint("recipient", "period_key", name="uq_outbox_period"),)
 
 
@@ -222,3 +230,26 @@ class User(Base):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     password_hash: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class JobError(Base):
+    """The last error of a queued job (workers mode), shown next to dead letters.
+
+    The job queue's own tables record states, not exceptions; this keeps the operator's "why".
+    """
+
+    __tablename__ = "job_errors"
+    job_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    task_name: Mapped[str] = mapped_column(String(128))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str] = mapped_column(Text, default="")
+    failed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class EngineSchema(Base):
+    """Version of an external schema installed next to ours (procrastinate's job queue)."""
+
+    __tablename__ = "engine_schema"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    version: Mapped[str] = mapped_column(String(40))
+    applied_at: Mapped[datetime] = mapped_column(UTCDateTime)

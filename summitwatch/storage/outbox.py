@@ -6,15 +6,18 @@ a pending message by moving it to ``sending`` in its own transaction (with a lea
 senders never hold the same message. The items of a message are marked as digested in the same
 transaction that marks the message ``sent``, right after the server accepted it: the only window
 for a duplicate is between the server's "250 OK" and that commit. A sender that dies while
-holding a claim leaves a ``sending`` row whose lease expires; it is then retried.
+holding a claim leaves a ``sending`` row whose lease expires; it is then retried. A worker's
+delivery job (``JobOutbox``) signs its lease with its job id, so the same job, retried after its
+worker died, takes the lease back at once instead of waiting for it to expire.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from alerts import PendingMessage
@@ -186,6 +189,79 @@ class SqlOutbox:
             row = s.get(OutboxMessage, message_id)
             if row is not None:
                 row.status, row.last_error = "failed", detail
+
+
+class JobOutbox(SqlOutbox):
+    """The outbox as seen by one delivery job: only ``message_id``, leased as ``claimant``.
+
+    Its claim also accepts a ``sending`` row whose unexpired lease is signed by ``claimant``:
+    the job queue runs one job per message at a time and retries a job only after its worker
+    stopped beating, so such a lease belongs to a dead attempt of this very job.
+    """
+
+    def __init__(self, db: Database, message_id: int, claimant: str) -> None:
+        super().__init__(db)
+        self.message_id, self.claimant = message_id, claimant
+
+    def claim_pending(self, now: datetime, limit: int) -> Sequence[PendingMessage]:
+        with self.db.session() as s:
+            result = s.execute(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.id == self.message_id,
+                    or_(
+                        OutboxMessage.status.in_(("pending", "sending"))
+                        & (OutboxMessage.next_attempt_at <= now),
+                        (OutboxMessage.status == "sending")
+                        & (OutboxMessage.claimed_by == self.claimant),
+                    ),
+                )
+                .values(
+                    status="sending",
+                    next_attempt_at=now + LEASE,
+                    attempts=OutboxMessage.attempts + 1,
+                    claimed_by=self.claimant,
+                )
+            )
+            if result.rowcount != 1:  # type: ignore[attr-defined]
+                return []
+            row = s.get(OutboxMessage, self.message_id)
+            assert row is not None
+            return [PendingMessage(row.id, row.recipient, row.raw, row.attempts)]
+
+
+@dataclass(frozen=True)
+class MessageState:
+    status: str
+    next_attempt_at: datetime | None
+    last_error: str | None
+
+
+def message_state(db: Database, message_id: int) -> MessageState | None:
+    with db.session() as s:
+        row = s.get(OutboxMessage, message_id)
+        if row is None:
+            return None
+        return MessageState(row.status, row.next_attempt_at, row.last_error)
+
+
+def last_digests(db: Database) -> dict[str, dict[str, object]]:
+    """Recipient -> their newest outbox message (period, status, sent_at, attempts, error)."""
+    with db.session() as s:
+        newest = (
+            select(func.max(OutboxMessage.id)).group_by(OutboxMessage.recipient).scalar_subquery()
+        )
+        rows = s.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(newest)))
+        return {
+            r.recipient: {
+                "period": r.period_key,
+                "status": r.status,
+                "sent_at": r.sent_at,
+                "attempts": r.attempts,
+                "error": r.last_error,
+            }
+            for r in rows
+        }
 
 
 def list_outbox(db: Database, limit: int = 50) -> list[dict[str, object]]:
