@@ -33,7 +33,7 @@ from alerts import (
     deliver_pending,
     group_events,
 )
-from classifier.detector import ItemInput
+from classifier.detector import Detector, ItemInput
 from collectors import FeedFetcher, FetchResult, FetchSettings
 from summitwatch.app import App
 from summitwatch.records import ItemText, ItemView, RecipientRecord
@@ -141,8 +141,7 @@ def collect(app: App, **kwargs: Any) -> CollectReport:
     return asyncio.run(collect_async(app, **kwargs))
 
 
-def _score(app: App, todo: Sequence[ItemText]) -> tuple[int, int]:
-    detector = app.detector()
+def _score(app: App, detector: Detector, todo: Sequence[ItemText]) -> tuple[int, int]:
     verdicts = detector.classify_many(
         [ItemInput(t.title, t.text, t.language, t.published.date()) for t in todo]
     )
@@ -152,20 +151,22 @@ def _score(app: App, todo: Sequence[ItemText]) -> tuple[int, int]:
 
 def classify_items(app: App, item_ids: Sequence[int]) -> tuple[int, int]:
     """Score those of ``item_ids`` without a verdict of the active model: (scored, flagged)."""
-    version = app.detector().model.version
-    todo = item_store.texts_to_classify(app.db, item_ids, version)
-    return _score(app, todo) if todo else (0, 0)
+    detector = app.detector()
+    todo = item_store.texts_to_classify(app.db, item_ids, detector.model.version)
+    return _score(app, detector, todo) if todo else (0, 0)
 
 
 def classify_pending(app: App, *, rescore: bool = False, batch: int = 500) -> tuple[int, int]:
-    """Score items without a verdict; returns (scored, flagged)."""
+    """Score items without a verdict, a batch at a time; returns (scored, flagged)."""
     scored = flagged = 0
     while True:
-        version = app.detector().model.version
-        todo = item_store.items_to_classify(app.db, version, limit=batch, rescore=rescore)
+        detector = app.detector()
+        todo = item_store.items_to_classify(
+            app.db, detector.model.version, limit=batch, rescore=rescore
+        )
         if not todo:
             return scored, flagged
-        done, hits = _score(app, todo)
+        done, hits = _score(app, detector, todo)
         scored, flagged = scored + done, flagged + hits
         if len(todo) < batch:
             return scored, flagged

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict
+from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -20,6 +20,7 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from classifier.verdict import Evidence
 from classifier.verdict import Verdict as ClassifierVerdict
 from collectors import Entry, FetchResult
 from summitwatch.records import ItemText, ItemView, LabelRecord, ReviewRecord, VerdictRecord
@@ -80,9 +81,7 @@ def apply_fetch_result(db: Database, feed_id: int, result: FetchResult) -> list[
             feed.name = result.feed_title
         feed.title = result.feed_title or feed.title
         feed.language = result.feed_language or feed.language
-        new_ids = insert_entries(
-            s, feed.id, result.entries, now, awaiting_full_text=feed.full_text
-        )
+        new_ids = insert_entries(s, feed.id, result.entries, now, awaiting_full_text=feed.full_text)
         feed.items_total += len(new_ids)
         return new_ids
 
@@ -184,7 +183,6 @@ def save_verdicts(db: Database, verdicts: Sequence[tuple[int, ClassifierVerdict]
     the items are locked (in id order, so two writers cannot deadlock) while this is checked.
     """
     now = _now()
-    saved = 0
     with db.session() as s:
         query = select(Item).where(Item.id.in_([i for i, _ in verdicts])).order_by(Item.id)
         if s.bind is not None and s.bind.dialect.name == "postgresql":
@@ -194,43 +192,52 @@ def save_verdicts(db: Database, verdicts: Sequence[tuple[int, ClassifierVerdict]
         current = dict(
             s.execute(select(Verdict.id, Verdict.model_version).where(Verdict.id.in_(held))).all()
         )
+        rows: list[tuple[Item, Verdict]] = []
         for item_id, v in verdicts:
-            item = items.get(item_id)
+            item = items.pop(item_id, None)  # popped: a repeated id gets one verdict
             if item is None or (
                 item.verdict_id is not None and current.get(item.verdict_id) == v.model_version
             ):
                 continue
             a, b = (*v.countries, None, None)[:2] if v.countries else (None, None)
-            row = Verdict(
-                item_id=item_id,
-                model_version=v.model_version,
-                score=v.score,
-                label=v.label,
-                country_a=a,
-                country_b=b,
-                visitor=v.visitor,
-                host=v.host,
-                status=v.status,
-                event_date=v.event_date,
-                place=v.place,
-                language=v.language,
-                explanation=explanation_json(v),
-                created_at=now,
+            rows.append(
+                (
+                    item,
+                    Verdict(
+                        item_id=item_id,
+                        model_version=v.model_version,
+                        score=v.score,
+                        label=v.label,
+                        country_a=a,
+                        country_b=b,
+                        visitor=v.visitor,
+                        host=v.host,
+                        status=v.status,
+                        event_date=v.event_date,
+                        place=v.place,
+                        language=v.language,
+                        explanation=explanation_json(v),
+                        created_at=now,
+                    ),
+                )
             )
-            s.add(row)
-            s.flush()
-            item.verdict_id, item.score, item.flagged = row.id, v.score, v.label
-            item.country_a, item.country_b = a, b
-            current[row.id] = v.model_version
-            saved += 1
-    return saved
+        s.add_all([row for _, row in rows])
+        s.flush()  # one INSERT … RETURNING for the batch
+        for item, row in rows:
+            item.verdict_id, item.score, item.flagged = row.id, row.score, row.label
+            item.country_a, item.country_b = row.country_a, row.country_b
+    return len(rows)
+
+
+_EVIDENCE_FIELDS = tuple(f.name for f in fields(Evidence))
 
 
 def explanation_json(v: ClassifierVerdict) -> dict[str, Any]:
     return {
         "summary": v.summary,
         "reasons": list(v.reasons),
-        "evidence": [asdict(e) for e in v.evidence],
+        # flat records of plain values: read the fields directly (asdict deep-copies each one)
+        "evidence": [{name: getattr(e, name) for name in _EVIDENCE_FIELDS} for e in v.evidence],
     }
 
 

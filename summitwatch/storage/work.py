@@ -125,6 +125,4 @@ def backlog(db: Database, now: datetime) -> Backlog:
                 select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
             ).all()
         )
-    return Backlog(
-        int(feeds), int(feeds_due), last_poll, int(waiting), int(unscored), dict(outbox)
-    )
+    return Backlog(int(feeds), int(feeds_due), last_poll, int(waiting), int(unscored), dict(outbox))

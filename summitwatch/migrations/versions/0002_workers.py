@@ -19,9 +19,7 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("items", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column(
-                "awaiting_full_text", sa.Boolean(), server_default=sa.false(), nullable=False
-            )
+            sa.Column("awaiting_full_text", sa.Boolean(), server_default=sa.false(), nullable=False)
         )
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.add_column(sa.Column("claimed_by", sa.String(length=100), nullable=True))
