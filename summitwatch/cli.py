@@ -20,6 +20,7 @@ from rich.table import Table
 from summitwatch import cli_manage, pipeline, review_tui, users
 from summitwatch.app import App, open_app
 from summitwatch.settings import SettingsError
+from summitwatch.workers import commands as worker_commands
 
 console = Console()
 err = Console(stderr=True)
@@ -144,6 +145,10 @@ def run(
     from summitwatch.scheduler import run_forever
 
     application = get_app(ctx)
+    if not once and application.settings["runner.mode"] == "workers":
+        raise SettingsError(
+            "runner.mode = workers: the scheduled loop runs in `summitwatch worker` processes"
+        )
     if once:
         report = pipeline.run_cycle(application)
         console.print(report.collect.line())
@@ -229,6 +234,12 @@ def demo(
 
     obj: Context = ctx.find_root().obj
     run_demo(workdir, console, obj.overrides)
+
+
+# workers mode (summitwatch.workers) and the status of either mode
+app.command("worker")(worker_commands.worker)
+app.add_typer(worker_commands.jobs, name="jobs")
+app.command("status")(worker_commands.status)
 
 
 def render_table(title: str, columns: list[str], rows: list[list[str]]) -> Table:

@@ -264,6 +264,10 @@ def config_reference() -> None:
 
 @db.command("upgrade")
 def db_upgrade(ctx: typer.Context) -> None:
-    """Bring the database schema to the newest migration."""
+    """Bring the database schema to the newest migration (and the job queue's, on PostgreSQL)."""
     application = _app(ctx)  # opening the app already upgrades; say so explicitly
     console.print(f"database at the newest schema: {application.settings.database_url}")
+    if application.db.engine.dialect.name == "postgresql":  # workers mode's job queue
+        from summitwatch.workers.schema import upgrade
+
+        console.print(upgrade(application.db))

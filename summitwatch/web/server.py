@@ -18,7 +18,15 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from summitwatch.app import App
-from summitwatch.web import api, api_config, exports, routes_model, routes_review, routes_settings
+from summitwatch.web import (
+    api,
+    api_config,
+    exports,
+    routes_jobs,
+    routes_model,
+    routes_review,
+    routes_settings,
+)
 from summitwatch.web.jobs import Trainer
 from summitwatch.web.render import render
 from summitwatch.web.security import Guard, middleware
@@ -53,7 +61,15 @@ def create_app(
     web.state.feed_check_options = dict(feed_check_options or {})
     web.middleware("http")(middleware(guard))
     web.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (routes_review, routes_settings, routes_model, api, api_config, exports):
+    for module in (
+        routes_review,
+        routes_settings,
+        routes_model,
+        routes_jobs,
+        api,
+        api_config,
+        exports,
+    ):
         web.include_router(module.router)
 
     @web.get("/api-docs", include_in_schema=False)

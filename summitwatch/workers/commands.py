@@ -1,0 +1,177 @@
+"""The command bodies of ``summitwatch worker``, ``summitwatch jobs`` and ``summitwatch status``.
+
+``summitwatch.cli`` only registers them. procrastinate is imported inside the commands, so that
+the other commands start as fast as before.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from summitwatch.app import App
+
+if TYPE_CHECKING:
+    import procrastinate
+
+    from summitwatch.workers.engine import WorkerOptions
+
+console = Console()
+jobs = typer.Typer(no_args_is_help=True, help="The job queue of workers mode.")
+STATES = ("todo", "doing", "succeeded", "failed", "aborted", "cancelled")
+
+Heartbeat = Annotated[
+    float,
+    typer.Option(min=0.1, help="Seconds between heartbeats; silent 3x this long = dead."),
+]
+
+
+def _root(ctx: typer.Context) -> Any:
+    return ctx.find_root().obj
+
+
+def _app(ctx: typer.Context) -> App:
+    application: App = _root(ctx).app()
+    return application
+
+
+def worker(
+    ctx: typer.Context,
+    concurrency: Annotated[int, typer.Option(min=1, help="Jobs run at once.")] = 10,
+    queues: Annotated[
+        str, typer.Option(help="Comma-separated queues (schedule,poll,fulltext,classify,digest).")
+    ] = "",
+    tick: Annotated[
+        str, typer.Option(help="Cron of the scheduling tick; a 6th field counts seconds.")
+    ] = "* * * * *",
+    heartbeat: Heartbeat = 10.0,
+    max_attempts: Annotated[int, typer.Option(min=1, help="Attempts before dead letter.")] = 5,
+    graceful_timeout: Annotated[
+        float, typer.Option(min=0, help="On stop, seconds running jobs get to finish.")
+    ] = 30.0,
+    name: Annotated[str, typer.Option(help="Name in logs (default host:pid).")] = "worker",
+    verbose: Annotated[bool, typer.Option(help="Log every job.")] = False,
+) -> None:
+    """Run a procrastinate worker (workers mode): take jobs until stopped."""
+    from summitwatch.workers.engine import WorkerOptions
+    from summitwatch.workers.runner import run_worker
+
+    options = WorkerOptions(
+        concurrency=concurrency,
+        queues=tuple(q.strip() for q in queues.split(",") if q.strip()),
+        name=name,
+        tick_cron=tick,
+        heartbeat=heartbeat,
+        max_attempts=max_attempts,
+        graceful_timeout=graceful_timeout,
+    )
+    root = _root(ctx)
+    run_worker(root.config, root.overrides, options, console, verbose=verbose)
+
+
+async def _with_engine(application: App, options: WorkerOptions, work: Any) -> Any:
+    from summitwatch.workers.engine import make_engine
+
+    engine: procrastinate.App = make_engine(application.settings, options)
+    async with engine.open_async():
+        return await work(engine)
+
+
+def _ready(ctx: typer.Context) -> App:
+    from summitwatch.settings import SettingsError
+    from summitwatch.storage import jobqueue
+    from summitwatch.workers.engine import require_workers_mode
+
+    application = _app(ctx)
+    require_workers_mode(application.settings)
+    if not jobqueue.installed(application.db):
+        raise SettingsError("the job queue's tables are missing: run `summitwatch db upgrade`")
+    return application
+
+
+@jobs.command("list")
+def jobs_list(
+    ctx: typer.Context,
+    status: Annotated[
+        str | None, typer.Option(help="todo, doing, succeeded, failed (dead letters), aborted.")
+    ] = None,
+    queue: Annotated[str | None, typer.Option(help="Only this queue.")] = None,
+    task: Annotated[str | None, typer.Option(help="Only this task, e.g. poll_feed.")] = None,
+    limit: Annotated[int, typer.Option(min=1)] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+) -> None:
+    """Jobs, newest first, with their attempts, times and last error."""
+    from summitwatch.settings import SettingsError
+    from summitwatch.storage import jobqueue
+
+    application = _ready(ctx)
+    if status and status not in STATES:
+        raise SettingsError(f"--status {status}: expected one of {', '.join(STATES)}")
+    rows = jobqueue.list_jobs(application.db, status=status, queue=queue, task=task, limit=limit)
+    if as_json:
+        for r in rows:
+            typer.echo(json.dumps({**r.__dict__}, default=str, ensure_ascii=False))
+        return
+    table = Table(title=f"Jobs ({status or 'all states'})", title_justify="left")
+    for column in ("id", "task", "args", "status", "attempts", "deferred", "finished", "error"):
+        table.add_column(column, overflow="fold")
+    for r in rows:
+        args = ", ".join(f"{k}={v}" for k, v in r.args.items())
+        finished = f"{r.finished_at:%Y-%m-%d %H:%M:%S}" if r.finished_at else "—"
+        deferred = f"{r.deferred_at:%Y-%m-%d %H:%M:%S}" if r.deferred_at else "—"
+        table.add_row(
+            str(r.id), r.task, args[:60], r.status, str(r.attempts), deferred, finished,
+            (r.error or "")[:120],
+        )  # fmt: skip
+    console.print(table)
+
+
+@jobs.command("retry")
+def jobs_retry(
+    ctx: typer.Context,
+    job_ids: Annotated[list[int], typer.Argument(help="Ids of failed jobs.")],
+) -> None:
+    """Give dead-lettered jobs one more attempt."""
+    from summitwatch.workers import scheduling
+    from summitwatch.workers.engine import WorkerOptions
+
+    application = _ready(ctx)
+
+    async def work(engine: procrastinate.App) -> dict[int, str]:
+        return await scheduling.requeue(engine, job_ids)
+
+    outcome = asyncio.run(_with_engine(application, WorkerOptions(), work))
+    for job_id, what in outcome.items():
+        console.print(f"job {job_id}: {what}")
+
+
+@jobs.command("tick")
+def jobs_tick(ctx: typer.Context, heartbeat: Heartbeat = 10.0) -> None:
+    """Defer what is due now and recover stalled jobs (what the periodic tick does)."""
+    from summitwatch.workers import scheduling
+    from summitwatch.workers.engine import WorkerOptions
+
+    application = _ready(ctx)
+    options = WorkerOptions(heartbeat=heartbeat)
+
+    async def work(engine: procrastinate.App) -> scheduling.TickReport:
+        return await scheduling.tick(application, engine, options)
+
+    console.print(asyncio.run(_with_engine(application, options, work)).line())
+
+
+def status(ctx: typer.Context, heartbeat: Heartbeat = 10.0) -> None:
+    """Feeds due, jobs queued/running/failed, last digest per recipient, workers alive."""
+    from summitwatch import status as report
+
+    application = _app(ctx)
+    if application.settings["runner.mode"] == "workers":
+        from summitwatch.workers.engine import require_postgres
+
+        require_postgres(application.settings)
+    report.render(report.gather(application, stalled_after=3 * heartbeat), console)
