@@ -230,6 +230,16 @@ class JobOutbox(SqlOutbox):
             return [PendingMessage(row.id, row.recipient, row.raw, row.attempts)]
 
 
+def reopen(db: Database, message_id: int, now: datetime | None = None) -> bool:
+    """Give a message the outbox gave up on another attempt (an operator's decision)."""
+    with db.session() as s:
+        row = s.get(OutboxMessage, message_id)
+        if row is None or row.status != "failed":
+            return False
+        row.status, row.next_attempt_at, row.claimed_by = "pending", now or _now(), None
+        return True
+
+
 @dataclass(frozen=True)
 class MessageState:
     status: str

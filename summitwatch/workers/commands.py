@@ -143,7 +143,7 @@ def jobs_retry(
     application = _ready(ctx)
 
     async def work(engine: procrastinate.App) -> dict[int, str]:
-        return await scheduling.requeue(engine, job_ids)
+        return await scheduling.requeue(application, engine, job_ids)
 
     outcome = asyncio.run(_with_engine(application, WorkerOptions(), work))
     for job_id, what in outcome.items():

@@ -35,7 +35,7 @@ from procrastinate.jobs import Status
 from alerts import ScheduleError
 from summitwatch import pipeline
 from summitwatch.app import App
-from summitwatch.storage import catalog, jobqueue, work
+from summitwatch.storage import catalog, jobqueue, outbox, work
 from summitwatch.workers.engine import WorkerOptions
 
 log = logging.getLogger(__name__)
@@ -236,25 +236,28 @@ async def cleanup(app: App, engine: procrastinate.App) -> int:
     return await asyncio.to_thread(jobqueue.forget_errors, app.db)
 
 
-async def requeue(engine: procrastinate.App, job_ids: Sequence[int]) -> dict[int, str]:
-    """Give dead-lettered (failed) jobs one more attempt; job id -> what happened."""
+async def requeue(app: App, engine: procrastinate.App, job_ids: Sequence[int]) -> dict[int, str]:
+    """Give dead-lettered (failed) jobs one more attempt; job id -> what happened. A delivery's
+    outbox message, given up on with its job, is reopened too."""
     outcome: dict[int, str] = {}
     async with _pool(engine).connection() as conn:
         await conn.execute("SELECT pg_advisory_xact_lock(%s)", (DEFER_LOCK,))
         cursor = await conn.execute(
-            "SELECT id, status::text, queueing_lock FROM procrastinate_jobs WHERE id = ANY(%s)",
+            "SELECT id, status::text, queueing_lock, task_name, args FROM procrastinate_jobs"
+            " WHERE id = ANY(%s)",
             (list(job_ids),),
         )
-        rows = {row[0]: (row[1], row[2]) for row in await cursor.fetchall()}
-        locks = [lock for _, lock in rows.values() if lock]
-        taken = await jobqueue.taken_queueing_locks(conn, locks)
+        rows = {row[0]: row[1:] for row in await cursor.fetchall()}
+        taken = await jobqueue.taken_queueing_locks(conn, [r[1] for r in rows.values() if r[1]])
         for job_id in job_ids:
-            state, lock = rows.get(job_id, ("missing", None))
+            state, lock, task, args = rows.get(job_id, ("missing", None, "", {}))
             if state != "failed":
                 outcome[job_id] = f"not retried: the job is {state}"
             elif lock in taken:
                 outcome[job_id] = f"not retried: a newer job for {lock} is queued or running"
             else:
+                if task == "deliver_message":
+                    await asyncio.to_thread(outbox.reopen, app.db, int(args["message_id"]))
                 await engine.job_manager.retry_job_by_id_async(job_id, datetime.now(UTC))
                 outcome[job_id] = "queued again"
     return outcome
