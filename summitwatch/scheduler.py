@@ -4,7 +4,9 @@ One interval job polls the feeds that are due (the due times live in the databas
 itself runs often and cheaply), classifies what is new and delivers pending digests; one cron job
 per recipient schedule builds that recipient's digest. Jobs never overlap (``max_instances=1``,
 ``coalesce``), and the recipient jobs are re-read every few minutes so that schedules changed in
-the web UI take effect without a restart.
+the web UI take effect without a restart. The jobs only call ``summitwatch.pipeline``'s steps;
+``[runner] mode = "workers"`` runs the same steps as procrastinate jobs (``summitwatch.workers``)
+instead, since APScheduler 3's job stores cannot be shared between processes.
 """
 
 from __future__ import annotations

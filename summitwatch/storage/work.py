@@ -9,26 +9,38 @@ runs twice, or after another worker already did the work, harmless.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select
 
 from collectors import FeedState
-from summitwatch.storage.catalog import feed_state
 from summitwatch.storage.db import Database
 from summitwatch.storage.models import Feed, Item, OutboxMessage
 
 
 def due_feed_state(db: Database, feed_id: int, now: datetime) -> FeedState | None:
     """The fetch state of a feed that is still due at ``now``; None when it is not (any more)."""
+    # the columns only, not the ORM row: this runs before every poll a worker makes
+    query = select(
+        Feed.url,
+        Feed.etag,
+        Feed.last_modified,
+        Feed.body_hash,
+        Feed.consecutive_failures,
+        Feed.interval_minutes,
+        Feed.full_text,
+    ).where(
+        Feed.id == feed_id,
+        Feed.removed_at.is_(None),
+        or_(Feed.next_check_at.is_(None), Feed.next_check_at <= now),
+    )
     with db.session() as s:
-        feed = s.get(Feed, feed_id)
-        if feed is None or feed.removed_at is not None:
-            return None
-        due_at = feed.next_check_at
-        if due_at is not None and due_at > now:
-            return None
-        return feed_state(feed)
+        row = s.execute(query).first()
+    if row is None:
+        return None
+    url, etag, modified, body_hash, failures, minutes, full_text = row
+    interval = timedelta(minutes=minutes) if minutes else None
+    return FeedState(url, etag, modified, body_hash, failures, interval, full_text)
 
 
 def due_feed_ids(db: Database, now: datetime, limit: int | None = None) -> list[int]:

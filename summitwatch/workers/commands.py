@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from dataclasses import asdict
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -115,7 +116,7 @@ def jobs_list(
     rows = jobqueue.list_jobs(application.db, status=status, queue=queue, task=task, limit=limit)
     if as_json:
         for r in rows:
-            typer.echo(json.dumps({**r.__dict__}, default=str, ensure_ascii=False))
+            typer.echo(json.dumps(asdict(r), default=str, ensure_ascii=False))
         return
     table = Table(title=f"Jobs ({status or 'all states'})", title_justify="left")
     for column in ("id", "task", "args", "status", "attempts", "deferred", "finished", "error"):

@@ -110,7 +110,7 @@ def make_engine(settings: Settings, options: WorkerOptions | None = None) -> pro
         conninfo=require_postgres(settings),
         # jobs hold a connection only to fetch and finish; a few serve many concurrent jobs
         min_size=1,
-        max_size=max(3, min(options.concurrency, 6)),
+        max_size=max(3, min(options.concurrency // 3, 6)),
     )
     engine = procrastinate.App(connector=connector)
     tasks.register(engine, options)

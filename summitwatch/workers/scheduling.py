@@ -71,7 +71,8 @@ class JobSpec:
 
     @classmethod
     def deliver(cls, message_id: int) -> JobSpec:
-        return cls("deliver_message", {"message_id": message_id}, f"deliver:{message_id}", True)
+        args = {"message_id": message_id}
+        return cls("deliver_message", args, f"deliver:{message_id}", exclusive=True)
 
 
 @dataclass

@@ -15,7 +15,10 @@ from typing import Any
 
 import procrastinate
 import pytest
+from fastapi.testclient import TestClient
 
+from summitwatch.app import open_app
+from summitwatch.web.server import create_app
 from summitwatch.workers import scheduling, schema
 from summitwatch.workers.engine import (
     Backoff,
@@ -120,6 +123,11 @@ def test_status_in_embedded_mode(tmp_path: Path, model_cache: Path) -> None:
     out = " ".join(done.stdout.split())
     assert "mode: embedded" in out and "feeds: 1, 1 due" in out
     assert "last feed check never" in out and "desk@example.org" in out
+    app = open_app(config, env={})
+    page = TestClient(create_app(app), base_url="http://127.0.0.1:8765").get("/jobs")
+    work = page.text.split('id="work"')[1].split("</table>")[0]
+    assert "poll (feeds due)</td><td>1</td>" in work and 'id="dead-letters"' not in page.text
+    app.close()
 
 
 @pytest.fixture
