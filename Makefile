@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEPS := pyproject.toml
 
-.PHONY: run demo test lint format bench bench-collect bench-classify bench-digest bench-review bench-reviews-help browser clean
+.PHONY: run demo test lint format bench bench-collect bench-classify bench-digest bench-review bench-reviews-help bench-workers browser clean
 
 $(STAMP): $(DEPS)
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -49,6 +49,12 @@ bench-digest: $(STAMP)
 
 bench-review: $(STAMP)
 	$(BIN)/python bench/bench_review.py --items 100000
+
+# workers mode on PostgreSQL: 10,000 feeds by 1, 2 and 4 worker processes. Needs a PostgreSQL
+# server; BENCH_DATABASE_URL names the database it drops and creates (default: summitwatch_bench
+# on 127.0.0.1 as postgres).
+bench-workers: $(STAMP)
+	$(BIN)/python bench/bench_workers.py --feeds 10000 --workers 1,2,4
 
 # does learning from reviews help? needs a labelled file, e.g. LABELS=../shared/corpus/dev.jsonl
 bench-reviews-help: $(STAMP)
