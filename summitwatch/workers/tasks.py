@@ -3,10 +3,12 @@
 Each task takes the worker's ``Runtime`` (the application, the options and one ``FeedFetcher``
 shared by the process's jobs, so connections and per-host limits are shared too) from the job
 context, calls the step of ``summitwatch.pipeline``, and defers the follow-up: a poll defers the
-extraction of its new items' full text (full-text feeds) or their classification; an extraction
-defers the item's classification; a built digest defers its delivery. A follow-up lost to a
-crash between a step's commit and its deferral is found again by the tick (see ``scheduling``).
-Every failure is recorded in ``job_errors`` before procrastinate decides on a retry.
+extraction of its new items' full text (full-text feeds) or a classification run; an extraction
+defers a classification run; a built digest defers its delivery. A classification run scores
+every item waiting, a batch at a time, so runs are coalesced: one at a time, one more queued.
+A follow-up lost to a crash between a step's commit and its deferral is found again by the tick
+(see ``scheduling``). Every failure is recorded in ``job_errors`` before procrastinate decides
+on a retry.
 """
 
 from __future__ import annotations
