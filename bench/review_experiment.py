@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import statistics
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -28,14 +29,16 @@ from classifier.verdict import Example
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def split(examples: list[Example]) -> tuple[list[Example], list[Example]]:
+def split(examples: list[Example], salt: str = "") -> tuple[list[Example], list[Example]]:
     groups: dict[tuple[int, str], list[Example]] = defaultdict(list)
     for e in examples:
         groups[(e.label, e.category or "")].append(e)
     a: list[Example] = []
     b: list[Example] = []
     for members in groups.values():
-        ordered = sorted(members, key=lambda e: hashlib.sha256(str(e.id).encode()).hexdigest())
+        ordered = sorted(
+            members, key=lambda e: hashlib.sha256(f"{salt}{e.id}".encode()).hexdigest()
+        )
         a.extend(ordered[0::2])
         b.extend(ordered[1::2])
     return a, b
@@ -44,21 +47,32 @@ def split(examples: list[Example]) -> tuple[list[Example], list[Example]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("labelled", type=Path)
+    parser.add_argument("--splits", type=int, default=5, help="random halvings to average over")
     args = parser.parse_args()
     if not args.labelled.is_file():
         sys.exit(f"{args.labelled}: no such file")
     seeds = load_seeds(ROOT / "seeds")
-    halves = split(read_jsonl(args.labelled))
+    examples = read_jsonl(args.labelled)
     seed_detector = Detector(train(seeds))
-    for name, (labels, test) in (("A->B", halves), ("B->A", halves[::-1])):
-        before = evaluate(seed_detector, test).overall
-        after = evaluate(Detector(train(combine(seeds, as_reviewed(labels)))), test).overall
-        print(
-            f"{name}: train +{len(labels)} labels, test {len(test)}: "
-            f"seed-only F1 {before['f1']:.3f} (P {before['precision']:.3f} "
-            f"R {before['recall']:.3f}) -> with labels F1 {after['f1']:.3f} "
-            f"(P {after['precision']:.3f} R {after['recall']:.3f})"
-        )
+    gains: list[float] = []
+    for n in range(args.splits):
+        halves = split(examples, salt=str(n) if n else "")
+        for name, (labels, test) in (("A->B", halves), ("B->A", halves[::-1])):
+            before = evaluate(seed_detector, test).overall
+            after = evaluate(Detector(train(combine(seeds, as_reviewed(labels)))), test).overall
+            gains.append(after["f1"] - before["f1"])
+            print(
+                f"split {n} {name}: +{len(labels)} labels, test {len(test)}: "
+                f"seed-only F1 {before['f1']:.3f} (P {before['precision']:.3f} "
+                f"R {before['recall']:.3f}) -> with labels F1 {after['f1']:.3f} "
+                f"(P {after['precision']:.3f} R {after['recall']:.3f})",
+                flush=True,
+            )
+    print(
+        f"mean F1 change with labels: {statistics.mean(gains):+.3f} "
+        f"(sd {statistics.pstdev(gains):.3f}, {sum(g > 0 for g in gains)} of {len(gains)} up, "
+        f"{sum(g < 0 for g in gains)} down)"
+    )
 
 
 if __name__ == "__main__":
