@@ -30,8 +30,8 @@ from classifier.training import (
     train,
 )
 from classifier.verdict import Example
-from summitwatch.storage import items as item_store
 from summitwatch.storage import registry
+from summitwatch.storage import reviews as review_store
 
 log = logging.getLogger(__name__)
 PROJECT_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -75,7 +75,7 @@ def active_model(app: Any) -> SummitModel:
 def review_examples(app: Any) -> list[Example]:
     return [
         Example(r.title, r.text, r.label, r.countries, r.lang, id=f"review:{n}")
-        for n, r in enumerate(item_store.review_labels(app.db))
+        for n, r in enumerate(review_store.review_labels(app.db))
     ]
 
 
@@ -136,7 +136,7 @@ def model_info(app: Any) -> dict[str, Any]:
     model = active_model(app)
     current = registry.active(app.db)
     trained_since = current[1] if current is not None else None
-    reviews_since = item_store.count_reviews(app.db, since=trained_since)
+    reviews_since = review_store.count_reviews(app.db, since=trained_since)
     return {
         "version": model.version,
         "trained_at": model.trained_at,

@@ -23,6 +23,7 @@ from summitwatch.app import App
 from summitwatch.records import ItemView
 from summitwatch.storage import items as item_store
 from summitwatch.storage import queue
+from summitwatch.storage import reviews as review_store
 from summitwatch.storage.queue import QueueFilter
 
 KEYS = (
@@ -143,7 +144,7 @@ def review_command(
             key = read_key()
             if key in ("y", "n"):
                 decision = "confirm" if key == "y" else "reject"
-                item_store.add_review(app.db, current.id, decision, reviewer=who)
+                review_store.add_review(app.db, current.id, decision, reviewer=who)
                 summary.reviewed.append((current.id, decision))
                 if key == "y":
                     summary.confirmed += 1
@@ -177,7 +178,7 @@ def _undo(
         console.print("  nothing to undo")
         return False
     item_id, decision = summary.reviewed.pop()
-    item_store.undo_last_review(app.db, item_id)
+    review_store.undo_last_review(app.db, item_id)
     summary.undone += 1
     if decision == "confirm":
         summary.confirmed -= 1

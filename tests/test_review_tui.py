@@ -10,6 +10,7 @@ from rich.console import Console
 
 from summitwatch.review_tui import read_key_from, review_command
 from summitwatch.storage import items as item_store
+from summitwatch.storage import reviews as review_store
 from tests.web.conftest import STORIES, add_stories, make_app
 
 FLAGGED_NEWEST_FIRST = ["kz-tj", "uz-cn", "kg-ru", "tm-tr"]
@@ -46,7 +47,7 @@ def test_review_keys(
         for k in FLAGGED_NEWEST_FIRST
     ] == states
     assert (summary.confirmed, summary.rejected, summary.skipped, summary.undone) == tally
-    reviewers = {r.reviewer for i in ids.values() for r in item_store.reviews_for(app.db, i)}
+    reviewers = {r.reviewer for i in ids.values() for r in review_store.reviews_for(app.db, i)}
     assert reviewers <= {"tess"}
     assert "item " in out.getvalue() and "Tokayev" in out.getvalue()
     app.close()

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 
 from summitwatch.storage import items as item_store
 from summitwatch.storage import queue
+from summitwatch.storage import reviews as review_store
 from summitwatch.web.deps import app_of, group_page, parse_filter, thresholds
 from summitwatch.web.schemas import (
     EventOut,
@@ -88,7 +89,7 @@ def get_item(request: Request, item_id: int) -> ItemDetail:
         item=ItemOut.model_validate(view),
         content=view.content,
         verdicts=[VerdictOut.model_validate(v) for v in item_store.verdicts_for(db, item_id)],
-        reviews=[ReviewOut.model_validate(r) for r in item_store.reviews_for(db, item_id)],
+        reviews=[ReviewOut.model_validate(r) for r in review_store.reviews_for(db, item_id)],
     )
 
 
@@ -105,7 +106,7 @@ def item_reviews(request: Request, item_id: int) -> list[ReviewOut]:
     db = app_of(request).db
     if item_store.get_item(db, item_id) is None:
         raise HTTPException(404, f"no item {item_id}")
-    return [ReviewOut.model_validate(r) for r in item_store.reviews_for(db, item_id)]
+    return [ReviewOut.model_validate(r) for r in review_store.reviews_for(db, item_id)]
 
 
 @router.post(
@@ -114,7 +115,7 @@ def item_reviews(request: Request, item_id: int) -> list[ReviewOut]:
 def review_item(request: Request, item_id: int, body: ReviewIn) -> ReviewOut:
     """Confirm or reject an item; the reviewer is the signed-in user (or "local")."""
     try:
-        record = item_store.add_review(
+        record = review_store.add_review(
             app_of(request).db,
             item_id,
             body.decision,
@@ -135,7 +136,7 @@ def review_event(request: Request, body: EventReviewIn) -> list[ReviewOut]:
         raise HTTPException(404, f"no item {missing[0]}")
     return [
         ReviewOut.model_validate(
-            item_store.add_review(db, i, body.decision, reviewer=who, note=body.note.strip())
+            review_store.add_review(db, i, body.decision, reviewer=who, note=body.note.strip())
         )
         for i in body.item_ids
     ]
@@ -146,7 +147,7 @@ def undo_item(request: Request, item_id: int) -> UndoOut:
     db = app_of(request).db
     if item_store.get_item(db, item_id) is None:
         raise HTTPException(404, f"no item {item_id}")
-    return UndoOut(undone=item_store.undo_last_review(db, item_id), item_id=item_id)
+    return UndoOut(undone=review_store.undo_last_review(db, item_id), item_id=item_id)
 
 
 @router.post("/reviews/undo-last", response_model=UndoOut, tags=["reviews"])
@@ -156,4 +157,4 @@ def undo_last(request: Request) -> UndoOut:
     item_id = queue.latest_review_item(db, reviewer(request))
     if item_id is None:
         return UndoOut(undone=False, item_id=None)
-    return UndoOut(undone=item_store.undo_last_review(db, item_id), item_id=item_id)
+    return UndoOut(undone=review_store.undo_last_review(db, item_id), item_id=item_id)

@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from summitwatch.storage import items as item_store
 from summitwatch.storage import queue
+from summitwatch.storage import reviews as review_store
 from summitwatch.web.deps import FILTER_KEYS, app_of, group_page, parse_filter, thresholds
 from summitwatch.web.render import render
 from summitwatch.web.security import csrf_protect, new_session, replace_session, reviewer
@@ -110,7 +111,7 @@ def item_page(request: Request, item_id: int) -> Response:
         item=view,
         extra=extra,
         verdicts=list(reversed(item_store.verdicts_for(application.db, item_id))),
-        reviews=list(reversed(item_store.reviews_for(application.db, item_id))),
+        reviews=list(reversed(review_store.reviews_for(application.db, item_id))),
     )
 
 
@@ -125,7 +126,7 @@ def review_form(
     if decision not in ("confirm", "reject"):
         raise HTTPException(400, f"decision = {decision!r}: expected confirm or reject")
     try:
-        item_store.add_review(
+        review_store.add_review(
             app_of(request).db, item_id, decision, reviewer=reviewer(request), note=note.strip()
         )
     except KeyError:
@@ -146,7 +147,7 @@ def event_form(
     db, who = app_of(request).db, reviewer(request)
     for item_id in item_ids[:500]:
         try:
-            item_store.add_review(db, item_id, decision, reviewer=who, note=note.strip())
+            review_store.add_review(db, item_id, decision, reviewer=who, note=note.strip())
         except KeyError:
             raise HTTPException(404, f"no item {item_id}") from None
     return RedirectResponse(local_target(next), 303)
@@ -154,7 +155,7 @@ def event_form(
 
 @router.post("/items/{item_id}/undo", include_in_schema=False)
 def undo_form(request: Request, item_id: int, next: Annotated[str, Form()] = "") -> Response:
-    if not item_store.undo_last_review(app_of(request).db, item_id):
+    if not review_store.undo_last_review(app_of(request).db, item_id):
         raise HTTPException(404, f"item {item_id} has no review to undo")
     return RedirectResponse(local_target(next, f"/items/{item_id}"), 303)
 

@@ -12,6 +12,7 @@ from alembic.migration import MigrationContext
 from collectors import Entry, FetchResult
 from summitwatch.storage import catalog, outbox
 from summitwatch.storage import items as item_store
+from summitwatch.storage import reviews as review_store
 from summitwatch.storage.db import open_database
 from summitwatch.storage.models import Base
 
@@ -185,12 +186,12 @@ def test_reviews_and_undo(db_url: str) -> None:
     [item_id] = item_store.apply_fetch_result(
         db, feed.id, result(feed.url, (entry("https://a.example/1"),))
     )
-    item_store.add_review(db, item_id, "reject", reviewer="ana")
-    item_store.add_review(db, item_id, "confirm", reviewer="ana", countries=["KZ", "TJ"])
+    review_store.add_review(db, item_id, "reject", reviewer="ana")
+    review_store.add_review(db, item_id, "confirm", reviewer="ana", countries=["KZ", "TJ"])
     assert item_store.get_item(db, item_id).review_state == "confirmed"
-    assert [label.label for label in item_store.review_labels(db)] == [1]
-    assert item_store.undo_last_review(db, item_id)
+    assert [label.label for label in review_store.review_labels(db)] == [1]
+    assert review_store.undo_last_review(db, item_id)
     assert item_store.get_item(db, item_id).review_state == "rejected"
     with pytest.raises(ValueError, match="confirm or reject"):
-        item_store.add_review(db, item_id, "maybe")
+        review_store.add_review(db, item_id, "maybe")
     db.dispose()

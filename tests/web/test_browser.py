@@ -18,6 +18,7 @@ import uvicorn
 
 from summitwatch.app import App
 from summitwatch.storage import items as item_store
+from summitwatch.storage import reviews as review_store
 from summitwatch.web.server import create_app
 
 from .conftest import SCRIPT_TITLE, add_stories, make_app
@@ -148,7 +149,7 @@ def test_review_with_keyboard_and_mouse(site: tuple[App, dict[str, int], str], p
     page.locator(f'article.item[data-id="{ids["kg-ru"]}"] input.note').fill("not a summit")
     page.locator(f'article.item[data-id="{ids["kg-ru"]}"] button.reject').click()
     wait_for(lambda: state(application, ids["kg-ru"]) == "rejected")
-    [review] = item_store.reviews_for(application.db, ids["kg-ru"])
+    [review] = review_store.reviews_for(application.db, ids["kg-ru"])
     assert (review.reviewer, review.note) == ("local", "not a summit")
     page.keyboard.press("u")
     wait_for(lambda: state(application, ids["kg-ru"]) is None)

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from summitwatch.app import App
-from summitwatch.storage import items as item_store
+from summitwatch.storage import reviews as review_store
 
 from .conftest import SCRIPT_TITLE, add_stories
 
@@ -37,8 +37,8 @@ def test_exports_follow_the_filter(
     expected: set[str],
     kind: str,
 ) -> None:
-    item_store.add_review(application.db, stories["kz-tj"], "confirm", reviewer="t")
-    item_store.add_review(application.db, stories["wheat"], "reject", reviewer="t")
+    review_store.add_review(application.db, stories["kz-tj"], "confirm", reviewer="t")
+    review_store.add_review(application.db, stories["wheat"], "reject", reviewer="t")
     response = client.get(f"/export/items.{kind}?{query}")
     assert response.status_code == 200
     if kind == "csv":
@@ -84,7 +84,7 @@ def test_atom_feed_of_confirmed_events(
         feed="https://x/rss",
     )
     for item in (stories["kz-tj"], ids["x"]):
-        item_store.add_review(application.db, item, "confirm", reviewer="t")
+        review_store.add_review(application.db, item, "confirm", reviewer="t")
     response = client.get("/feeds/confirmed.atom")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/atom+xml")

@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from summitwatch.app import App
 from summitwatch.storage import catalog
 from summitwatch.storage import items as item_store
+from summitwatch.storage import reviews as review_store
 
 from .conftest import csrf_token
 
@@ -60,7 +61,7 @@ def test_item_page_shows_verdicts_and_reviews(
     client: TestClient, application: App, stories: dict[str, int]
 ) -> None:
     item = stories["kg-ru"]
-    item_store.add_review(application.db, item, "confirm", reviewer="amina", note="good catch")
+    review_store.add_review(application.db, item, "confirm", reviewer="amina", note="good catch")
     html = client.get(f"/items/{item}").text
     assert "Жапаров" in html and "amina" in html and "good catch" in html
     assert item_store.get_item(application.db, item).model_version in html  # type: ignore[union-attr]

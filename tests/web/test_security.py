@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from summitwatch.app import App
 from summitwatch.storage import items as item_store
+from summitwatch.storage import reviews as review_store
 from summitwatch.users import add_user, verify
 from summitwatch.web.server import create_app
 
@@ -99,7 +100,7 @@ def test_form_write_with_the_token_in_the_form_works(
         },
     )
     assert response.status_code == 303 and response.headers["location"] == "/queue"
-    [review] = item_store.reviews_for(application.db, stories["kz-tj"])
+    [review] = review_store.reviews_for(application.db, stories["kz-tj"])
     assert (review.decision, review.reviewer, review.note) == ("reject", "local", "minister")
 
 
