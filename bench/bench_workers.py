@@ -113,8 +113,12 @@ def prepare(url: str, folder: Path, feed_urls: list[str]) -> Path:
 
 
 def cpu_of(names: tuple[str, ...], pids: set[int] | None = None) -> float:
-    """CPU seconds of live processes whose command is in ``names`` (or whose pid is given)."""
-    ticks, total = os.sysconf("SC_CLK_TCK"), 0.0
+    """CPU seconds of the processes whose command is in ``names`` (or whose pid is given), of
+    their live descendants (the workers' parser pools), and of their children already reaped:
+    PostgreSQL's backends exit with their connections and their CPU moves to the postmaster's
+    children counters, so counting live processes alone would make the figure go backwards."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    procs: dict[int, tuple[str, int, float]] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -123,9 +127,18 @@ def cpu_of(names: tuple[str, ...], pids: set[int] | None = None) -> float:
         except OSError:
             continue
         comm = stat[stat.index("(") + 1 : stat.rindex(")")]
-        if (pids is not None and int(entry.name) in pids) or (pids is None and comm in names):
-            fields = stat.rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / ticks
+        fields = stat.rsplit(")", 1)[1].split()
+        # fields[1] is the parent pid; 11/12 own user/system time; 13/14 reaped children's
+        cpu = sum(int(fields[i]) for i in (11, 12, 13, 14)) / ticks
+        procs[int(entry.name)] = (comm, int(fields[1]), cpu)
+    roots = pids if pids is not None else {pid for pid, p in procs.items() if p[0] in names}
+    total = 0.0
+    for pid, (_, _, cpu) in procs.items():
+        ancestor, hops = pid, 0
+        while ancestor in procs and ancestor not in roots and hops < 64:
+            ancestor, hops = procs[ancestor][1], hops + 1
+        if ancestor in roots:
+            total += cpu
     return total
 
 
