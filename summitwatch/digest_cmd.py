@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from summitwatch import pipeline
+from summitwatch import digests
 from summitwatch.app import App
 from summitwatch.settings import SettingsError
 
@@ -19,7 +19,7 @@ def run_digest(
     if preview:
         write_preview(app, preview, console)
         return
-    plans = pipeline.build_digests(app, datetime.now(UTC), dry_run=dry_run, force=force)
+    plans = digests.build_digests(app, datetime.now(UTC), dry_run=dry_run, force=force)
     for plan in plans:
         if plan.subject is None:
             console.print(f"{plan.recipient}: nothing new for {plan.period} (no digest)")
@@ -33,7 +33,7 @@ def run_digest(
         console.print("no digest is due")
     if dry_run:
         return
-    report = pipeline.deliver(app)
+    report = digests.deliver(app)
     console.print(f"delivery: {report}")
     if not app.settings["smtp.host"]:
         console.print(f"(no SMTP server configured: messages are in {app.outbox_dir.resolve()})")
@@ -48,11 +48,11 @@ def write_preview(app: App, email: str, console: Console) -> None:
     if not records:
         raise SettingsError(f"no recipient {email!r} (see `summitwatch recipients list`)")
     threshold = float(app.settings["classifier.threshold"])
-    recipient = pipeline.recipient_of(records[0], app.watched, threshold)
+    recipient = digests.recipient_of(records[0], app.watched, threshold)
     Schedule.parse(recipient.schedule, recipient.timezone)
     now = datetime.now(UTC)
     views = item_store.digest_candidates(app.db, email, recipient.countries, recipient.min_score)
-    events = group_events([pipeline.to_digest_item(v) for v in views])
+    events = group_events([digests.to_digest_item(v) for v in views])
     message = build_digest(
         replace(recipient, send_empty=True),
         events,

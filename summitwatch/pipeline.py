@@ -2,8 +2,8 @@
 
 The steps are: poll one feed (``poll_feed``; ``record_poll`` stores its outcome), extract the
 full text of one item (``extract_full_text``), classify items (``classify_items``), build one
-recipient's digest for its due period (``build_digest_for``) and deliver one outbox message
-(``deliver_message``). Each reads from the database whether its piece of work is still due and
+recipient's digest for its due period and deliver one outbox message (both in
+``summitwatch.digests``). Each reads from the database whether its piece of work is still due and
 writes its outcome back, so running a step twice, or after another process did the work, changes
 nothing. The embedded runner (``collect``, ``classify_pending``, ``build_digests``, ``deliver``,
 ``run_cycle``; scheduled by ``summitwatch.scheduler``) and the procrastinate workers
@@ -20,24 +20,13 @@ from typing import Any
 
 from alerts import (
     DeliveryReport,
-    DigestItem,
-    DigestStats,
-    EmlTransport,
-    FailingFeed,
-    Period,
-    Recipient,
-    Schedule,
-    SmtpConfig,
-    SmtpTransport,
-    build_digest,
-    deliver_pending,
-    group_events,
 )
 from classifier.detector import Detector, ItemInput
 from collectors import FeedFetcher, FetchResult, FetchSettings
 from summitwatch.app import App
-from summitwatch.records import ItemText, ItemView, RecipientRecord
-from summitwatch.storage import catalog, outbox, work
+from summitwatch.digests import DigestPlan, build_digests, deliver
+from summitwatch.records import ItemText
+from summitwatch.storage import catalog, work
 from summitwatch.storage import items as item_store
 
 
@@ -170,196 +159,6 @@ def classify_pending(app: App, *, rescore: bool = False, batch: int = 500) -> tu
         scored, flagged = scored + done, flagged + hits
         if len(todo) < batch:
             return scored, flagged
-
-
-def to_digest_item(view: ItemView) -> DigestItem:
-    pair = (*view.countries, "", "")[:2]
-    return DigestItem(
-        item_id=view.id,
-        title=view.title,
-        summary=view.summary,
-        link=view.link,
-        source=view.source,
-        lang=view.language,
-        published=view.published,
-        score=view.score or 0.0,
-        countries=(pair[0], pair[1]),
-        visitor=view.visitor,
-        host=view.host,
-        status=view.status,
-        event_date=view.event_date,
-        place=view.place,
-        explanation=str(view.explanation.get("summary", "")),
-    )
-
-
-def recipient_of(record: RecipientRecord, watched: list[str], threshold: float) -> Recipient:
-    return Recipient(
-        email=record.email,
-        countries=tuple(record.countries or watched),
-        schedule=record.schedule,
-        timezone=record.timezone,
-        min_score=record.min_score if record.min_score is not None else threshold,
-        lang=record.lang,
-        send_empty=record.send_empty,
-        name=record.name,
-    )
-
-
-@dataclass(frozen=True)
-class DigestPlan:
-    recipient: str
-    period: str
-    events: int
-    items: int
-    subject: str | None
-    outbox_id: int | None
-
-
-@dataclass(frozen=True)
-class _DigestContext:
-    """What every recipient's digest of one run shares: looked up once per run."""
-
-    now: datetime
-    threshold: float
-    failing: tuple[FailingFeed, ...]
-    gazetteer: Any
-
-
-def _digest_context(app: App, now: datetime) -> _DigestContext:
-    from classifier.gazetteer import Gazetteer
-
-    failing = tuple(
-        FailingFeed(f.name, f.url, f.consecutive_failures, f.last_error)
-        for f in catalog.failing_feeds(app.db)
-    )
-    threshold = float(app.settings["classifier.threshold"])
-    return _DigestContext(now, threshold, failing, Gazetteer.default())
-
-
-def digest_due(
-    app: App, record: RecipientRecord, now: datetime, force: bool = False
-) -> Period | None:
-    """The recipient's period due at ``now`` and not built yet, or None."""
-    schedule = Schedule.parse(record.schedule, record.timezone)
-    period = schedule.due_period(now, None if force else record.last_period_end)
-    if period is None or outbox.period_built(app.db, record.email, period.key()):
-        return None
-    return period
-
-
-def _build_one(
-    app: App, record: RecipientRecord, ctx: _DigestContext, *, dry_run: bool, force: bool
-) -> DigestPlan | None:
-    period = digest_due(app, record, ctx.now, force)
-    if period is None:
-        return None
-    recipient = recipient_of(record, app.watched, ctx.threshold)
-    pending = outbox.pending_item_ids(app.db, recipient.email)
-    views = [
-        v
-        for v in item_store.digest_candidates(
-            app.db, recipient.email, recipient.countries, recipient.min_score
-        )
-        if v.id not in pending
-    ]
-    events = group_events(
-        [to_digest_item(v) for v in views], outbox.sent_events(app.db, recipient.email)
-    )
-    seen, flagged = item_store.count_items(app.db, period.start, period.end)
-    names = {
-        c: ctx.gazetteer.country_name(c, recipient.lang) for e in events for c in e.countries if c
-    }
-    message = build_digest(
-        recipient,
-        events,
-        DigestStats(seen, flagged, ctx.failing),
-        period,
-        sender=app.settings.sender()[1],
-        sender_name=app.settings.sender()[0],
-        list_id=str(app.settings["digest.list_id"]),
-        now=ctx.now,
-        country_names=names,
-    )
-    outbox_id = None
-    if message is not None and not dry_run:
-        outbox_id = outbox.enqueue(
-            app.db,
-            recipient=recipient.email,
-            period_key=period.key(),
-            period_start=period.start,
-            period_end=period.end,
-            subject=message.subject,
-            message_id=message.message_id,
-            raw=message.raw,
-            events={key: sorted(ids) for key, ids in message.event_items},
-            now=ctx.now,
-        )
-    if not dry_run:
-        catalog.set_last_period_end(app.db, recipient.email, period.end)
-    return DigestPlan(
-        recipient.email,
-        period.key(),
-        len(events),
-        sum(len(e.items) for e in events),
-        message.subject if message else None,
-        outbox_id,
-    )
-
-
-def build_digest_for(
-    app: App, email: str, now: datetime | None = None, *, force: bool = False
-) -> DigestPlan | None:
-    """Build one recipient's due digest into the outbox; None when nothing is due (or built)."""
-    record = next((r for r in catalog.list_recipients(app.db) if r.email == email), None)
-    if record is None:
-        return None
-    return _build_one(app, record, _digest_context(app, now or _now()), dry_run=False, force=force)
-
-
-def build_digests(
-    app: App, now: datetime | None = None, *, dry_run: bool = False, force: bool = False
-) -> list[DigestPlan]:
-    """Build each recipient's due digest into the outbox (``force``: due now regardless)."""
-    ctx = _digest_context(app, now or _now())
-    plans = (
-        _build_one(app, record, ctx, dry_run=dry_run, force=force)
-        for record in catalog.list_recipients(app.db)
-    )
-    return [plan for plan in plans if plan is not None]
-
-
-def _transport(app: App) -> Any:
-    """SMTP when configured, else .eml files in the outbox dir."""
-    s = app.settings
-    if not s["smtp.host"]:
-        return EmlTransport(app.outbox_dir)
-    return SmtpTransport(
-        SmtpConfig(
-            host=str(s["smtp.host"]),
-            port=int(s["smtp.port"]),
-            security=str(s["smtp.security"]),
-            username=str(s["smtp.username"]) or None,
-            password=s.smtp_password(),
-        )
-    )
-
-
-def deliver(app: App, now: datetime | None = None) -> DeliveryReport:
-    """Send everything the outbox holds that is due."""
-    return deliver_pending(
-        outbox.SqlOutbox(app.db), _transport(app), app.settings.sender()[1], now=now
-    )
-
-
-def deliver_message(
-    app: App, message_id: int, claimant: str, now: datetime | None = None
-) -> tuple[DeliveryReport, outbox.MessageState | None]:
-    """Send one outbox message if it is due, leasing it as ``claimant``; returns the report and
-    the message's state afterwards (sent, pending with its next attempt, or failed)."""
-    store = outbox.JobOutbox(app.db, message_id, claimant)
-    report = deliver_pending(store, _transport(app), app.settings.sender()[1], now=now)
-    return report, outbox.message_state(app.db, message_id)
 
 
 @dataclass

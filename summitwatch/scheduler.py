@@ -21,7 +21,7 @@ from apscheduler.triggers.cron import CronTrigger
 from rich.console import Console
 
 from alerts import Schedule
-from summitwatch import pipeline
+from summitwatch import digests, pipeline
 from summitwatch.app import App
 from summitwatch.storage import catalog
 
@@ -34,7 +34,7 @@ def poll_job(app: App, console: Console) -> None:
     try:
         report = pipeline.collect(app)
         scored, flagged = pipeline.classify_pending(app)
-        delivery = pipeline.deliver(app)
+        delivery = digests.deliver(app)
         if report.feeds or scored:
             console.print(
                 f"{datetime.now(UTC):%H:%M:%S} {report.line()}; {scored} scored, "
@@ -46,8 +46,8 @@ def poll_job(app: App, console: Console) -> None:
 
 def digest_job(app: App, console: Console) -> None:
     try:
-        plans = pipeline.build_digests(app)
-        delivery = pipeline.deliver(app)
+        plans = digests.build_digests(app)
+        delivery = digests.deliver(app)
         for plan in plans:
             console.print(
                 f"digest for {plan.recipient} ({plan.period}): "

@@ -33,7 +33,7 @@ from procrastinate.exceptions import AlreadyEnqueued, ProcrastinateException
 from procrastinate.jobs import Status
 
 from alerts import ScheduleError
-from summitwatch import pipeline
+from summitwatch import digests
 from summitwatch.app import App
 from summitwatch.storage import catalog, jobqueue, outbox, work
 from summitwatch.workers.engine import WorkerOptions
@@ -160,7 +160,7 @@ def due_work(app: App, now: datetime) -> list[JobSpec]:
     specs = [JobSpec.poll(i) for i in work.due_feed_ids(app.db, now)]
     for record in catalog.list_recipients(app.db):
         try:
-            if pipeline.digest_due(app, record, now) is not None:
+            if digests.digest_due(app, record, now) is not None:
                 specs.append(JobSpec.digest(record.email))
         except ScheduleError as exc:  # one broken schedule must not stop everyone's digests
             log.error("recipient %s: %s", record.email, exc)

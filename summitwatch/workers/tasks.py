@@ -23,7 +23,7 @@ from typing import Any
 import procrastinate
 
 from collectors import FeedFetcher
-from summitwatch import pipeline
+from summitwatch import digests, pipeline
 from summitwatch.app import App
 from summitwatch.storage import jobqueue
 from summitwatch.workers import scheduling
@@ -99,7 +99,7 @@ async def classify_pending(context: procrastinate.JobContext) -> str:
 
 async def build_digest(context: procrastinate.JobContext, email: str) -> str:
     rt = runtime(context)
-    plan = await asyncio.to_thread(pipeline.build_digest_for, rt.app, email)
+    plan = await asyncio.to_thread(digests.build_digest_for, rt.app, email)
     if plan is None:
         return "not due (already built)"
     if plan.outbox_id is not None:
@@ -110,7 +110,7 @@ async def build_digest(context: procrastinate.JobContext, email: str) -> str:
 async def deliver_message(context: procrastinate.JobContext, message_id: int) -> str:
     rt = runtime(context)
     claimant = f"job:{context.job.id}"
-    report, state = await asyncio.to_thread(pipeline.deliver_message, rt.app, message_id, claimant)
+    report, state = await asyncio.to_thread(digests.deliver_message, rt.app, message_id, claimant)
     detail = "; ".join(d for _, _, d in report.details)
     if state is not None and state.status == "failed":
         raise DeadLetter(state.last_error or detail)
