@@ -23,7 +23,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 from classifier.detector import Detector
 from classifier.evaluation import evaluate
-from classifier.training import as_reviewed, combine, load_seeds, read_jsonl, train
+from classifier.training import REVIEW_WEIGHT, as_reviewed, combine, load_seeds, read_jsonl, train
 from classifier.verdict import Example
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,6 +48,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("labelled", type=Path)
     parser.add_argument("--splits", type=int, default=5, help="random halvings to average over")
+    parser.add_argument(
+        "--review-weight",
+        type=float,
+        default=REVIEW_WEIGHT,
+        help="weight of the labels in the linear fit (0 = only remembered), as in training",
+    )
     args = parser.parse_args()
     if not args.labelled.is_file():
         sys.exit(f"{args.labelled}: no such file")
@@ -59,7 +65,9 @@ def main() -> None:
         halves = split(examples, salt=str(n) if n else "")
         for name, (labels, test) in (("A->B", halves), ("B->A", halves[::-1])):
             before = evaluate(seed_detector, test).overall
-            after = evaluate(Detector(train(combine(seeds, as_reviewed(labels)))), test).overall
+            after = evaluate(
+                Detector(train(combine(seeds, as_reviewed(labels, args.review_weight)))), test
+            ).overall
             gains.append(after["f1"] - before["f1"])
             print(
                 f"split {n} {name}: +{len(labels)} labels, test {len(test)}: "

@@ -71,7 +71,7 @@ class Detector:
         if not items:
             return []
         analyses = [self.analyse(i.title, i.text) for i in items]
-        scores, matrix = self.model.scores(analyses, self.watched)
+        scores, matrix, recalls = self.model.scores(analyses, self.watched)
         verdicts = []
         for row, (item, analysis, score) in enumerate(zip(items, analyses, scores, strict=True)):
             facts = read_event(analysis, self.watched, item.published)
@@ -81,11 +81,13 @@ class Detector:
                 raw = min(raw, self.threshold * 0.9)
             label = raw >= self.threshold
             # feature contributions only where someone will read them (flags and near misses)
-            reasons = (
-                tuple(_reason(n, v) for n, v in self.model.contributions(matrix[row]))
-                if explain and raw >= EXPLAIN_FLOOR
-                else ()
-            )
+            reasons: tuple[str, ...] = ()
+            if explain and raw >= EXPLAIN_FLOOR:
+                reasons = tuple(_reason(n, v) for n, v in self.model.contributions(matrix[row]))
+            recall = recalls[row]
+            if explain and recall is not None:
+                # a reviewer's decision on a near-duplicate is the first thing to tell the reader
+                reasons = (recall.reason(), *reasons)
             evidence = _evidence(analysis)
             verdicts.append(
                 Verdict(

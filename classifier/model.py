@@ -28,6 +28,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
 from classifier.features import SIGN_PRIORS, Analysis, masked_text, structured_features
+from classifier.memory import Recall, ReviewMemory, memory_text
 
 TEXT_WEIGHT = 0.35
 # inverse regularisation strength, chosen on the development corpus (F1 0.89 at 0.5, 0.90 at 3)
@@ -69,6 +70,8 @@ class SummitModel:
     intercept: float = 0.0
     platt_a: float = 1.0
     platt_b: float = 0.0
+    # reviewed items the score of a very similar new item leans toward (classifier.memory)
+    memory: ReviewMemory | None = None
 
     # -- features ----------------------------------------------------------------------
 
@@ -155,10 +158,15 @@ class SummitModel:
 
     def scores(
         self, analyses: Sequence[Analysis], watched: Collection[str]
-    ) -> tuple[Any, sparse.csr_matrix]:
+    ) -> tuple[Any, sparse.csr_matrix, list[Recall | None]]:
+        """Calibrated scores, the feature rows, and the reviewed item each score leaned on."""
         x = self._matrix(analyses, watched)
-        decision = x @ self.coef + self.intercept
-        return self._calibrate(np.asarray(decision).ravel()), x
+        logit = self.platt_a * np.asarray(x @ self.coef + self.intercept).ravel() + self.platt_b
+        recalls: list[Recall | None] = [None] * len(analyses)
+        if self.memory is not None:
+            shifts, recalls = self.memory.recall([memory_text(a.title, a.text) for a in analyses])
+            logit = logit + shifts
+        return 1.0 / (1.0 + np.exp(-logit)), x, recalls
 
     def contributions(self, row: sparse.csr_matrix, top: int = 5) -> list[tuple[str, float]]:
         """The features of one row that moved the decision most (weight × value × Platt a)."""

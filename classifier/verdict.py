@@ -53,6 +53,8 @@ class Example:
     # how much the example counts in training: real news labelled by a reviewer teaches more
     # about the news the model will see than a written seed example does
     weight: float = 1.0
+    # labelled real news (a reviewer's decision or a --labels file), remembered by the model
+    reviewed: bool = False
 
 
 class TrainingDataError(ValueError):
