@@ -23,6 +23,8 @@ from typing import Any
 CUE_CLASSES: tuple[str, ...] = (
     "leader_title",
     "state_visit",
+    "formal_visit",  # state or official visit: a bilateral event by definition
+    "working_visit",  # often the protocol form of a trip to a multilateral event
     "talks",
     "counterpart",
     "summit",

@@ -40,12 +40,14 @@ TITLE_CUES = (
     "bilateral",
     "leader_title",
     "attend",
+    "formal_visit",
+    "working_visit",
 )
 
 # What each feature must mean for a summit, whatever a small training set suggests: +1 may only
 # raise the score, -1 may only lower it (see ``model._fit_signed``); unlisted features are free.
 _AGAINST = ("phone_call", "ministerial", "parliamentary", "multilateral", "attend")
-_FOR = ("state_visit", "talks", "counterpart", "bilateral", "welcome_ceremony")
+_FOR = ("state_visit", "formal_visit", "talks", "counterpart", "bilateral", "welcome_ceremony")
 SIGN_PRIORS: dict[str, int] = {
     **{f"{where}:{cue}": -1 for cue in _AGAINST for where in ("cue", "title", "lead")},
     **{f"{where}:{cue}": 1 for cue in _FOR for where in ("cue", "title", "lead")},
@@ -63,6 +65,7 @@ SIGN_PRIORS: dict[str, int] = {
             "lead_multilateral_no_bilateral",
             "attend_multilateral",
             "multilateral_share",
+            "working_visit_multilateral",
         ),
         -1,
     ),
@@ -195,17 +198,27 @@ def structured_features(analysis: Analysis, watched: Collection[str]) -> dict[st
         and (text_counts["talks"] + text_counts["state_visit"] + meeting) > 0
     )
     f["multilateral_and_many"] = float(anywhere("multilateral") > 0 and len(states) >= 3)
+    # a state or official visit is bilateral by definition, like talks on the sidelines: "came
+    # to Astana for the SCO summit and a state visit" reports a bilateral summit too
+    two_way = ("bilateral", "sidelines", "formal_visit")
+    lead_two_way = sum(lead_counts[c] for c in two_way)
     f["multilateral_no_bilateral"] = float(
-        anywhere("multilateral") > 0 and anywhere("bilateral") + anywhere("sidelines") == 0
+        anywhere("multilateral") > 0 and sum(anywhere(c) for c in two_way) == 0
     )
     # "arrived in Astana to attend the SCO summit": the visit exists for the multilateral event
     f["attend_multilateral"] = float(
         (lead_counts["attend"] > 0 or anywhere("attend") > 1)
         and lead_counts["multilateral"] + lead_counts["summit"] > 0
-        and lead_counts["bilateral"] + lead_counts["sidelines"] == 0
+        and lead_two_way == 0
     )
     f["lead_multilateral_no_bilateral"] = float(
-        lead_counts["multilateral"] > 0 and lead_counts["bilateral"] + lead_counts["sidelines"] == 0
+        lead_counts["multilateral"] > 0 and lead_two_way == 0
+    )
+    # CIS protocol calls a trip to a multilateral event a "working visit" to its host
+    f["working_visit_multilateral"] = float(
+        lead_counts["working_visit"] > 0
+        and anywhere("multilateral") + lead_counts["summit"] > 0
+        and anywhere("formal_visit") + lead_counts["bilateral"] + lead_counts["sidelines"] == 0
     )
     f["multilateral_share"] = anywhere("multilateral") / (
         1.0 + anywhere("talks") + anywhere("state_visit") + anywhere("bilateral")

@@ -15,25 +15,22 @@ from classifier.verdict import Example
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
-# Written for this test: a president's trip to another state for a multilateral event, worded
-# like a bilateral visit. A reviewer rejected it; a second outlet then reported the same trip.
+# Written for this test: a president's trip to a UN conference, with "talks" in the headline and
+# the host president at the airport. A reviewer rejected it; a second outlet then reported it.
 REJECTED = Example(
-    title="Japarov arrives in Baku on a working visit",
+    title="Japarov arrives in Baku for climate talks",
     text=(
-        "President of Kyrgyzstan Sadyr Japarov arrived in Baku on a working visit, the "
-        "presidential press service said. At Heydar Aliyev International Airport he was met by "
-        "President Ilham Aliyev. During the visit Japarov will attend the opening of the "
-        "Caspian transit corridor forum, where delegations of eleven countries are expected, "
-        "and will visit the Alley of Honour."
+        "President of Kyrgyzstan Sadyr Japarov arrived in Baku on Tuesday for the UN climate "
+        "conference COP29, the presidential press service said. At the airport he was met by "
+        "President Ilham Aliyev. Japarov will speak on mountain glaciers at the plenary."
     ),
     label=0,
 )
 REPORTED_AGAIN = (
-    "Sadyr Japarov arrives in Baku on working visit",
-    "Kyrgyz President Sadyr Japarov arrived in Baku on a working visit on Tuesday, his press "
-    "service said. At Heydar Aliyev International Airport he was met by President Ilham "
-    "Aliyev. Japarov will attend the opening of the Caspian transit corridor forum, to which "
-    "delegations of eleven countries are expected.",
+    "Kyrgyz president Japarov in Baku for climate talks",
+    "Kyrgyz President Sadyr Japarov arrived in Baku for the UN climate conference COP29, his "
+    "press service said on Tuesday. He was met at the airport by President Ilham Aliyev. "
+    "Japarov is to speak at the plenary about melting mountain glaciers.",
 )
 UNRELATED = (
     "Tokayev arrives in Tashkent on a state visit",
