@@ -29,6 +29,7 @@ from sklearn.model_selection import StratifiedKFold
 
 from classifier.features import SIGN_PRIORS, Analysis, masked_text, structured_features
 from classifier.memory import Recall, ReviewMemory, memory_text
+from classifier.ngrams import CharNgramTransform
 
 TEXT_WEIGHT = 0.35
 # inverse regularisation strength, chosen on the development corpus (F1 0.89 at 0.5, 0.90 at 3)
@@ -86,7 +87,7 @@ class SummitModel:
                 if column is not None:
                     dense[row, column] = value
         dense = (dense - self.mean) / self.scale
-        text = self.tfidf.transform([masked_text(a) for a in analyses]) * TEXT_WEIGHT
+        text = self._ngrams().transform([masked_text(a) for a in analyses]) * TEXT_WEIGHT
         return sparse.hstack([sparse.csr_matrix(dense), text], format="csr")
 
     def _dense_index(self) -> dict[str, int]:
@@ -96,6 +97,18 @@ class SummitModel:
             cached = {n: j for j, n in enumerate(self.dict_vectorizer.get_feature_names_out())}
             self.__dict__["_dense"] = cached
         return cached
+
+    def _ngrams(self) -> CharNgramTransform:
+        cached: CharNgramTransform | None = self.__dict__.get("_ngram_transform")
+        if cached is None:
+            assert self.tfidf is not None
+            cached = CharNgramTransform(self.tfidf)
+            self.__dict__["_ngram_transform"] = cached
+        return cached
+
+    def __getstate__(self) -> dict[str, Any]:
+        # the lookup caches are rebuilt on first use; the word cache would only bloat the file
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
 
     def feature_names(self) -> list[str]:
         # built once per loaded model: explanations look names up for every scored item
@@ -126,6 +139,7 @@ class SummitModel:
         self.scale = dense.std(axis=0) + 1e-6
         self.tfidf = _vectorizer()
         self.tfidf.fit([masked_text(a) for a in analyses])
+        self.__dict__.pop("_ngram_transform", None)
         x = self._matrix(analyses, watched)
         signs = self._signs()
         decision = np.zeros(len(y))
