@@ -8,6 +8,7 @@ scoring speed.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections import defaultdict
 from collections.abc import Sequence
@@ -17,6 +18,7 @@ from typing import Any
 import py3langid
 
 from classifier.detector import Detector, ItemInput
+from classifier.memory import memory_key
 from classifier.verdict import Example, Verdict
 
 
@@ -75,7 +77,43 @@ def evaluate(detector: Detector, examples: Sequence[Example], worst: int = 10) -
     inputs = [ItemInput(e.title, e.text, e.lang) for e in examples]
     started = time.perf_counter()
     verdicts = detector.classify_many(inputs, explain=False)
-    elapsed = time.perf_counter() - started
+    return report(examples, verdicts, time.perf_counter() - started, worst)
+
+
+def evaluate_held_out(
+    detector: Detector, examples: Sequence[Example], folds: int = 5, worst: int = 10
+) -> Report:
+    """Evaluate a model on labelled items it may remember (reviews, ``--labels``) without
+    testing on its own training data: each fold of ``examples`` is scored by the model with
+    that fold forgotten. Reviews reach a model only through its memory, so this is what the
+    model would score on those items had they been new."""
+    model = detector.model
+    if model.memory is None:
+        return evaluate(detector, examples, worst)
+    verdicts: list[Verdict | None] = [None] * len(examples)
+    started = time.perf_counter()
+    for fold in range(folds):
+        members = range(fold, len(examples), folds)
+        forgotten = {memory_key(examples[i].title, examples[i].text) for i in members}
+        held_out = Detector(
+            dataclasses.replace(model, memory=model.memory.forget(forgotten)),
+            watched=detector.watched,
+            threshold=detector.threshold,
+        )
+        scored = held_out.classify_many(
+            [ItemInput(examples[i].title, examples[i].text, examples[i].lang) for i in members],
+            explain=False,
+        )
+        for i, verdict in zip(members, scored, strict=True):
+            verdicts[i] = verdict
+    done = [v for v in verdicts if v is not None]
+    return report(examples, done, time.perf_counter() - started, worst)
+
+
+def report(
+    examples: Sequence[Example], verdicts: Sequence[Verdict], elapsed: float, worst: int = 10
+) -> Report:
+    """The figures of ``verdicts`` against the labels of ``examples`` (same order)."""
     overall = Counts()
     per_lang: defaultdict[str, Counts] = defaultdict(Counts)
     per_category: dict[str, list[int]] = defaultdict(lambda: [0, 0])

@@ -16,7 +16,8 @@ the model.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,6 +40,11 @@ TITLE_CHARS = 90  # quoted in explanations
 
 def memory_text(title: str, text: str) -> str:
     return f"{title}\n{text[:TEXT_CHARS]}"
+
+
+def memory_key(title: str, text: str) -> str:
+    """Identity of a remembered item (as ``training.combine`` identifies examples)."""
+    return hashlib.sha256(f"{title.strip()}\x00{text.strip()}".encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,11 +74,13 @@ class ReviewMemory:
         matrix: sparse.csr_matrix,
         labels: Sequence[int],
         titles: Sequence[str],
+        keys: Sequence[str] = (),
     ) -> None:
         self.vectorizer = vectorizer
         self.matrix = matrix
         self.labels = np.asarray(labels, dtype=np.int8)
         self.titles = list(titles)
+        self.keys = list(keys)
 
     @classmethod
     def build(
@@ -89,7 +97,30 @@ class ReviewMemory:
         vectorizer = TfidfVectorizer(sublinear_tf=True, max_features=100_000, dtype=np.float32)
         vectorizer.fit([*background, *docs])
         matrix = sparse.csr_matrix(vectorizer.transform(docs).T)  # terms x reviewed items
-        return cls(vectorizer, matrix, [y for _, _, y in reviewed], [t for t, _, _ in reviewed])
+        return cls(
+            vectorizer,
+            matrix,
+            [y for _, _, y in reviewed],
+            [t for t, _, _ in reviewed],
+            [memory_key(t, x) for t, x, _ in reviewed],
+        )
+
+    def forget(self, keys: Collection[str]) -> ReviewMemory | None:
+        """The same memory without the items of ``keys`` (None when nothing is left): what a
+        model would know had those reviews never been made, for held-out evaluation."""
+        known: list[str] = getattr(self, "keys", [])
+        if not known:  # saved before keys were kept: it cannot tell its items apart
+            return self
+        kept = [j for j, key in enumerate(known) if key not in keys]
+        if not kept:
+            return None
+        return ReviewMemory(
+            self.vectorizer,
+            self.matrix[:, kept],
+            self.labels[kept].tolist(),
+            [self.titles[j] for j in kept],
+            [self.keys[j] for j in kept],
+        )
 
     def __len__(self) -> int:
         return len(self.labels)

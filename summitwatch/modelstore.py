@@ -3,7 +3,8 @@
 The seed-only model is built on first use and cached (``classifier.training``); a model trained
 with reviewers' labels is recorded in the ``models`` table and becomes active when
 ``summitwatch train`` (or the web UI) activates it. Before a new model replaces the old one, both
-are evaluated on the reviewed items so the reviewer sees whether it got better.
+are evaluated on the reviewed items, each scored as if it had never been reviewed (held-out
+folds, since both models may remember it), so the reviewer sees whether it got better.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import joblib
 import platformdirs
 
 from classifier.detector import Detector
-from classifier.evaluation import evaluate
+from classifier.evaluation import evaluate_held_out
 from classifier.model import SummitModel
 from classifier.training import (
     as_reviewed,
@@ -114,7 +115,9 @@ def train_new(
         threshold = float(app.settings["classifier.threshold"])
         old = Detector(active_model(app), watched=app.watched, threshold=threshold)
         new = Detector(model, watched=app.watched, threshold=threshold)
-        old_eval, new_eval = evaluate(old, reviews).as_json(), evaluate(new, reviews).as_json()
+        # both models may remember these reviews: score each as if it had never been made
+        old_eval = evaluate_held_out(old, reviews).as_json()
+        new_eval = evaluate_held_out(new, reviews).as_json()
     registry.record(
         app.db,
         version=model.version,

@@ -8,7 +8,8 @@ from pathlib import Path
 import joblib
 
 from classifier.detector import Detector
-from classifier.memory import ReviewMemory, memory_text
+from classifier.evaluation import evaluate, evaluate_held_out
+from classifier.memory import ReviewMemory, memory_key, memory_text
 from classifier.model import SummitModel
 from classifier.training import as_reviewed, load_seeds, save_model
 from classifier.verdict import Example
@@ -81,3 +82,23 @@ def test_memory_is_trained_and_saved_with_the_model(tmp_path: Path) -> None:
     save_model(model, tmp_path / "m.joblib")
     loaded = joblib.load(tmp_path / "m.joblib")
     assert Detector(loaded).classify(*REPORTED_AGAIN) == Detector(model).classify(*REPORTED_AGAIN)
+
+
+def test_held_out_evaluation_scores_each_item_as_if_never_reviewed(
+    seed_model: SummitModel,
+) -> None:
+    remembering = Detector(_with_memory(seed_model, [REJECTED]))
+    in_sample = evaluate(remembering, [REJECTED]).confusion
+    held_out = evaluate_held_out(remembering, [REJECTED]).confusion
+    seed_only = evaluate(Detector(seed_model), [REJECTED]).confusion
+    assert in_sample == {"tp": 0, "fp": 0, "fn": 0, "tn": 1}  # it remembers its own answer
+    assert held_out == seed_only == {"tp": 0, "fp": 1, "fn": 0, "tn": 0}
+
+
+def test_forgetting_keeps_the_other_reviewed_items(seed_model: SummitModel) -> None:
+    other = Example(*UNRELATED, label=1)
+    memory = _with_memory(seed_model, [REJECTED, other]).memory
+    assert memory is not None
+    left = memory.forget({memory_key(REJECTED.title, REJECTED.text)})
+    assert left is not None and left.titles == [other.title] and len(left) == 1
+    assert memory.forget({memory_key(e.title, e.text) for e in (REJECTED, other)}) is None
