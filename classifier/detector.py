@@ -18,21 +18,14 @@ from classifier.cues import CueLexicon
 from classifier.event import read_event
 from classifier.features import Analysis, analyse
 from classifier.gazetteer import Gazetteer
+from classifier.reasons import CUES, reason
+from classifier.verdict import Evidence, Verdict
 
 if TYPE_CHECKING:  # scikit-learn costs a second at import; commands that never score skip it
     from classifier.model import SummitModel
-from classifier.verdict import Evidence, Verdict
 
 DEFAULT_WATCHED = ("KZ", "KG", "TJ", "TM", "UZ")
 EXPLAIN_FLOOR = 0.05
-REASON_NAMES = {
-    "leader_states_eq2": "two leaders named",
-    "leader_meeting": "leaders meeting",
-    "states_ge3": "three or more states",
-    "phone_no_visit": "phone call",
-    "ministerial_no_leader": "minister-level",
-    "multilateral_and_many": "multilateral format",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +76,7 @@ class Detector:
             # feature contributions only where someone will read them (flags and near misses)
             reasons: tuple[str, ...] = ()
             if explain and raw >= EXPLAIN_FLOOR:
-                reasons = tuple(_reason(n, v) for n, v in self.model.contributions(matrix[row]))
+                reasons = tuple(reason(*c) for c in self.model.contributions(matrix[row]))
             recall = recalls[row]
             if explain and recall is not None:
                 # a reviewer's decision on a near-duplicate is the first thing to tell the reader
@@ -118,11 +111,6 @@ def _detect_language(text: str) -> str | None:
     return str(py3langid.classify(text[:400])[0])
 
 
-def _reason(name: str, value: float) -> str:
-    label = REASON_NAMES.get(name, name)
-    return f"{'+' if value >= 0 else '-'}{abs(value):.2f} {label}"
-
-
 def _evidence(analysis: Analysis) -> tuple[Evidence, ...]:
     out: list[Evidence] = []
     for field_name, mentions, cues in (
@@ -137,8 +125,10 @@ def _evidence(analysis: Analysis) -> tuple[Evidence, ...]:
 def _summary(
     label: bool, countries: tuple[str, ...], evidence: tuple[Evidence, ...], place: str | None
 ) -> str:
-    leaders = sorted({e.text for e in evidence if e.kind == "leader"})[:3]
-    cues = sorted({e.label.replace("_", " ") for e in evidence if e.kind == "cue"})[:4]
+    # one name per leader: "Mirziyoyev" is the "Shavkat Mirziyoyev" named before it
+    forms = sorted({e.text for e in evidence if e.kind == "leader"}, key=len, reverse=True)
+    leaders = sorted(f for n, f in enumerate(forms) if not any(f in g for g in forms[:n]))[:3]
+    cues = sorted({CUES.get(e.label, e.label) for e in evidence if e.kind == "cue"})[:4]
     parts = []
     if countries:
         parts.append("–".join(countries))

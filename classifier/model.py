@@ -182,17 +182,24 @@ class SummitModel:
             logit = logit + shifts
         return 1.0 / (1.0 + np.exp(-logit)), x, recalls
 
-    def contributions(self, row: sparse.csr_matrix, top: int = 5) -> list[tuple[str, float]]:
-        """The features of one row that moved the decision most (weight × value × Platt a)."""
+    def contributions(
+        self, row: sparse.csr_matrix, top: int = 5
+    ) -> list[tuple[str, float, bool, bool]]:
+        """The features of one row that moved the decision most: (name, weight × value × Platt
+        a, whether the feature is present, whether it is above its training mean)."""
         names = self.feature_names()
+        n_dense = len(self.mean)
         row = row.tocsr()
-        pairs = [
-            (names[j], float(v * self.coef[j] * self.platt_a))
-            for j, v in zip(row.indices, row.data, strict=True)
-            if v != 0.0
-        ]
-        pairs.sort(key=lambda p: abs(p[1]), reverse=True)
-        return pairs[:top]
+        found = []
+        for j, v in zip(row.indices, row.data, strict=True):
+            if v == 0.0:
+                continue
+            # a standardised value v is present when its raw value v * scale + mean is not 0
+            raw = v * self.scale[j] + self.mean[j] if j < n_dense else v
+            effect = float(v * self.coef[j] * self.platt_a)
+            found.append((names[j], effect, bool(abs(raw) > 1e-9), bool(v > 0)))
+        found.sort(key=lambda p: abs(p[1]), reverse=True)
+        return found[:top]
 
 
 def _fit_signed(x: sparse.csr_matrix, y: Any, signs: Any, weights: Any) -> tuple[Any, float]:
