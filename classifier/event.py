@@ -110,5 +110,5 @@ def read_event(
         host=host,
         status=status,
         event_date=event_date,
-        place=place_mention.text if place_mention else None,
+        place=(place_mention.name or place_mention.text) if place_mention else None,
     )

@@ -49,7 +49,7 @@ class Mention:
     end: int
     text: str
     role: str | None = None  # leaders: "head_of_state" | "head_of_government"
-    name: str | None = None  # leaders: canonical English name
+    name: str | None = None  # leaders: canonical English name; capitals, venues: display name
     ambiguous: bool = False
 
 
@@ -83,6 +83,7 @@ class _Entry:
     ambiguous: bool
     leaders: tuple[_Leader, ...] = ()
     upper: int = 0  # leading letters that must be capitals in the text
+    place: str = ""  # capitals and venues: the name to show (Toshkentga -> Tashkent)
 
 
 def _load(name: str) -> Any:
@@ -131,7 +132,11 @@ class Gazetteer:
         for code, kinds in countries["states"].items():
             for kind in ("country", "adjective", "capital", "venue"):
                 for form in kinds[kind]:
-                    self._add(form, _Entry(kind, code, form.lstrip("=?") in flagged), curated=True)
+                    # a capital is shown by its first (English) listing, a venue as listed
+                    shown = kinds[kind][0] if kind == "capital" else form if kind == "venue" else ""
+                    ambiguous = form.lstrip("=?") in flagged
+                    entry = _Entry(kind, code, ambiguous, place=shown.lstrip("=?"))
+                    self._add(form, entry, curated=True)
         for raw in leaders["leaders"]:
             self._add_leader(raw)
         for country in pycountry.countries:
@@ -193,7 +198,7 @@ class Gazetteer:
             return  # the first listing wins (German "Indien" the country, not French "indien")
         if known is None:
             ambiguous = entry.ambiguous or "?" in marked[:2]
-            known = _Entry(entry.kind, entry.code, ambiguous, entry.leaders, upper)
+            known = _Entry(entry.kind, entry.code, ambiguous, entry.leaders, upper, entry.place)
             self._entries[key] = known
         entry = known  # another spelling of a known key still needs its own path in the trie
         if entry.kind == "country":
@@ -245,7 +250,7 @@ class Gazetteer:
             if entry.upper and not letters(surface)[: entry.upper].isupper():
                 continue
             last_end = end
-            code, role, name = entry.code, None, None
+            code, role, name = entry.code, None, entry.place or None
             if entry.kind == "leader":
                 leader, term = _pick_leader(entry.leaders, day, on is not None)
                 code, role, name = leader.code, term.role, leader.name
