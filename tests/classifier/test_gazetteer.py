@@ -422,6 +422,7 @@ def test_common_surname_is_flagged_ambiguous(gaz: Gazetteer) -> None:
         ("Omanische", "OM"),
         ("Ирания", "IR"),
         ("Того же мнения министр", "TG"),  # a common Russian word, not Togo
+        ("la 24e Réunion du Conseil des chefs d'État", "RE"),  # a meeting, not the island
     ],
     ids=lambda v: str(v),
 )
