@@ -10,7 +10,7 @@ a message is marked sent in the transaction that records the server's acceptance
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from alerts import (
@@ -32,10 +32,7 @@ from summitwatch.app import App
 from summitwatch.records import ItemView, RecipientRecord
 from summitwatch.storage import catalog, outbox
 from summitwatch.storage import items as item_store
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
+from summitwatch.storage.db import utcnow
 
 
 def to_digest_item(view: ItemView) -> DigestItem:
@@ -180,14 +177,16 @@ def build_digest_for(
     record = next((r for r in catalog.list_recipients(app.db) if r.email == email), None)
     if record is None:
         return None
-    return _build_one(app, record, _digest_context(app, now or _now()), dry_run=False, force=force)
+    return _build_one(
+        app, record, _digest_context(app, now or utcnow()), dry_run=False, force=force
+    )
 
 
 def build_digests(
     app: App, now: datetime | None = None, *, dry_run: bool = False, force: bool = False
 ) -> list[DigestPlan]:
     """Build each recipient's due digest into the outbox (``force``: due now regardless)."""
-    ctx = _digest_context(app, now or _now())
+    ctx = _digest_context(app, now or utcnow())
     plans = (
         _build_one(app, record, ctx, dry_run=dry_run, force=force)
         for record in catalog.list_recipients(app.db)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from alerts import (
@@ -28,10 +28,7 @@ from summitwatch.digests import DigestPlan, build_digests, deliver
 from summitwatch.records import ItemText
 from summitwatch.storage import catalog, work
 from summitwatch.storage import items as item_store
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
+from summitwatch.storage.db import utcnow
 
 
 def fetch_settings(app: App) -> FetchSettings:
@@ -77,7 +74,7 @@ async def poll_feed(
     app: App, fetcher: FeedFetcher, feed_id: int, *, now: datetime | None = None
 ) -> PollOutcome | None:
     """Poll one feed if it is still due; None when it is not (another job polled it already)."""
-    state = await asyncio.to_thread(work.due_feed_state, app.db, feed_id, now or _now())
+    state = await asyncio.to_thread(work.due_feed_state, app.db, feed_id, now or utcnow())
     if state is None:
         return None
     result = await fetcher.fetch(state)
@@ -105,7 +102,7 @@ async def collect_async(
     transport: Any = None,
 ) -> CollectReport:
     """Poll every due feed at once (the collector spreads them over hosts) and store results."""
-    due = catalog.due_feeds(app.db, now or _now())
+    due = catalog.due_feeds(app.db, now or utcnow())
     report = CollectReport()
     ids = {state.url: (feed_id, state) for feed_id, state in due}
     async with FeedFetcher(settings or fetch_settings(app), transport=transport) as fetcher:

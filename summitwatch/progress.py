@@ -14,12 +14,13 @@ from collectors import FetchResult
 from summitwatch import pipeline
 from summitwatch.app import App
 from summitwatch.storage import catalog
+from summitwatch.storage.db import utcnow
 
 
 def collect_with_progress(app: App) -> pipeline.CollectReport:
     if not sys.stdout.isatty():
         return pipeline.collect(app)
-    due = len(catalog.due_feeds(app.db, pipeline._now()))
+    due = len(catalog.due_feeds(app.db, utcnow()))
     counts = {"new": 0, "errors": 0}
     with Progress(
         TextColumn("[bold]polling"),

@@ -10,19 +10,15 @@ entry removed through the CLI or UI is not brought back by the next start.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 
 from collectors import FeedState
 from summitwatch.records import FeedRecord, RecipientRecord
-from summitwatch.storage.db import Database
+from summitwatch.storage.db import Database, utcnow
 from summitwatch.storage.models import Feed, Item, Recipient, WatchedCountry
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def feed_record(feed: Feed, items_per_day: float = 0.0) -> FeedRecord:
@@ -87,7 +83,7 @@ def add_feed(
         if feed is not None:
             if feed.removed_at is not None and revive:
                 feed.removed_at = None
-                feed.next_check_at = _now()
+                feed.next_check_at = utcnow()
                 return feed_record(feed), True
             return feed_record(feed), False
         feed = Feed(
@@ -97,8 +93,8 @@ def add_feed(
             full_text=full_text,
             interval_minutes=interval_minutes,
             origin=origin,
-            created_at=_now(),
-            next_check_at=_now(),
+            created_at=utcnow(),
+            next_check_at=utcnow(),
             consecutive_failures=0,
             fetch_count=0,
             total_latency_s=0.0,
@@ -120,12 +116,12 @@ def remove_feed(db: Database, url_or_id: str) -> bool:
         feed = s.scalar(query)
         if feed is None:
             return False
-        feed.removed_at = _now()
+        feed.removed_at = utcnow()
         return True
 
 
 def list_feeds(db: Database, *, include_removed: bool = False) -> list[FeedRecord]:
-    since = _now() - timedelta(days=7)
+    since = utcnow() - timedelta(days=7)
     with db.session() as s:
         counts = dict(
             s.execute(
@@ -186,11 +182,11 @@ def set_country(db: Database, code: str, active: bool, origin: str = "cli") -> b
     with db.session() as s:
         row = s.get(WatchedCountry, code)
         if row is None:
-            s.add(WatchedCountry(code=code, active=active, origin=origin, updated_at=_now()))
+            s.add(WatchedCountry(code=code, active=active, origin=origin, updated_at=utcnow()))
             return True
         if row.active == active:
             return False
-        row.active, row.origin, row.updated_at = active, origin, _now()
+        row.active, row.origin, row.updated_at = active, origin, utcnow()
         return True
 
 
@@ -209,7 +205,7 @@ def upsert_recipient(
             row = Recipient(
                 email=email,
                 origin=origin,
-                created_at=_now(),
+                created_at=utcnow(),
                 send_empty=False,
                 lang="en",
                 schedule="daily 07:00",
@@ -232,7 +228,7 @@ def remove_recipient(db: Database, email: str) -> bool:
         )
         if row is None:
             return False
-        row.removed_at = _now()
+        row.removed_at = utcnow()
         return True
 
 
@@ -265,7 +261,7 @@ def sync_from_settings(
         known = {row.code for row in s.scalars(select(WatchedCountry))}
         for code in countries:
             if code not in known:
-                s.add(WatchedCountry(code=code, active=True, origin="config", updated_at=_now()))
+                s.add(WatchedCountry(code=code, active=True, origin="config", updated_at=utcnow()))
     for feed in feeds:
         add_feed(
             db,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from summitwatch.settings import SettingsError
 
 MIGRATIONS = Path(__file__).parent.parent / "migrations"
+
+
+def utcnow() -> datetime:
+    """Now, as an aware UTC datetime: the one clock every stored timestamp is read against."""
+    return datetime.now(UTC)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import fields
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select
@@ -24,12 +24,8 @@ from classifier.verdict import Evidence
 from classifier.verdict import Verdict as ClassifierVerdict
 from collectors import Entry, FetchResult
 from summitwatch.records import ItemText, ItemView, VerdictRecord
-from summitwatch.storage.db import Database
+from summitwatch.storage.db import Database, utcnow
 from summitwatch.storage.models import Feed, Item, Verdict
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def dedup_key(entry: Entry) -> str:
@@ -51,7 +47,7 @@ def _insert(session: Session) -> Any:
 
 def apply_fetch_result(db: Database, feed_id: int, result: FetchResult) -> list[int]:
     """Record a poll's outcome on the feed and store its new entries; returns new item ids."""
-    now = _now()
+    now = utcnow()
     with db.session() as s:
         feed = s.get(Feed, feed_id)
         if feed is None:
@@ -154,7 +150,7 @@ def items_to_classify(
 ) -> list[ItemText]:
     """Items without a verdict (or, with ``rescore``, whose verdict is from another model)."""
     with db.session() as s:
-        query = select(Item).where(_classifiable(model_version, rescore, _now()))
+        query = select(Item).where(_classifiable(model_version, rescore, utcnow()))
         return [
             ItemText(i.id, i.title, i.content or i.summary, i.language, i.published)
             for i in s.scalars(query.order_by(Item.id).limit(limit))
@@ -167,7 +163,7 @@ def texts_to_classify(
     """Those of ``item_ids`` that :func:`items_to_classify` would return."""
     with db.session() as s:
         query = select(Item).where(
-            Item.id.in_(list(item_ids)), _classifiable(model_version, rescore, _now())
+            Item.id.in_(list(item_ids)), _classifiable(model_version, rescore, utcnow())
         )
         return [
             ItemText(i.id, i.title, i.content or i.summary, i.language, i.published)
@@ -182,7 +178,7 @@ def save_verdicts(db: Database, verdicts: Sequence[tuple[int, ClassifierVerdict]
     classification repeated by a retried or concurrent job stores nothing twice; on PostgreSQL
     the items are locked (in id order, so two writers cannot deadlock) while this is checked.
     """
-    now = _now()
+    now = utcnow()
     with db.session() as s:
         query = select(Item).where(Item.id.in_([i for i, _ in verdicts])).order_by(Item.id)
         if s.bind is not None and s.bind.dialect.name == "postgresql":
@@ -322,7 +318,7 @@ def digest_candidates(
     """Flagged, not rejected, involving a watched country, not yet sent to ``recipient``."""
     from summitwatch.storage.models import DigestedItem
 
-    since = since or _now() - timedelta(days=14)
+    since = since or utcnow() - timedelta(days=14)
     sent = select(DigestedItem.item_id).where(DigestedItem.recipient == recipient)
     watched = list(countries)
     with db.session() as s:

@@ -15,20 +15,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from alerts import PendingMessage
-from summitwatch.storage.db import Database
+from summitwatch.storage.db import Database, utcnow
 from summitwatch.storage.models import DigestedItem, OutboxMessage
 
 LEASE = timedelta(minutes=10)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def enqueue(
@@ -45,7 +41,7 @@ def enqueue(
     now: datetime | None = None,
 ) -> int | None:
     """Store a built digest; returns its id, or None when that period was already built."""
-    now = now or _now()
+    now = now or utcnow()
     item_ids = sorted({i for ids in events.values() for i in ids})
     try:
         with db.session() as s:
@@ -236,7 +232,7 @@ def reopen(db: Database, message_id: int, now: datetime | None = None) -> bool:
         row = s.get(OutboxMessage, message_id)
         if row is None or row.status != "failed":
             return False
-        row.status, row.next_attempt_at, row.claimed_by = "pending", now or _now(), None
+        row.status, row.next_attempt_at, row.claimed_by = "pending", now or utcnow(), None
         return True
 
 

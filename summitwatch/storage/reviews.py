@@ -8,17 +8,13 @@ latest standing review of each item into a training example for ``summitwatch tr
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import func, select
 
 from summitwatch.records import LabelRecord, ReviewRecord
-from summitwatch.storage.db import Database
+from summitwatch.storage.db import Database, utcnow
 from summitwatch.storage.models import Item, Review, Verdict
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def add_review(
@@ -45,7 +41,7 @@ def add_review(
             reviewer=reviewer,
             model_version=verdict.model_version if verdict else None,
             countries=pair,
-            created_at=_now(),
+            created_at=utcnow(),
             undone=False,
         )
         s.add(row)
