@@ -90,7 +90,7 @@ def evaluate_held_out(
     model = detector.model
     if model.memory is None:
         return evaluate(detector, examples, worst)
-    verdicts: list[Verdict | None] = [None] * len(examples)
+    by_index: dict[int, Verdict] = {}
     started = time.perf_counter()
     for fold in range(folds):
         members = range(fold, len(examples), folds)
@@ -104,10 +104,9 @@ def evaluate_held_out(
             [ItemInput(examples[i].title, examples[i].text, examples[i].lang) for i in members],
             explain=False,
         )
-        for i, verdict in zip(members, scored, strict=True):
-            verdicts[i] = verdict
-    done = [v for v in verdicts if v is not None]
-    return report(examples, done, time.perf_counter() - started, worst)
+        by_index.update(zip(members, scored, strict=True))
+    verdicts = [by_index[i] for i in range(len(examples))]
+    return report(examples, verdicts, time.perf_counter() - started, worst)
 
 
 def report(

@@ -165,8 +165,9 @@ class SummitModel:
             signs[j] = SIGN_PRIORS.get(name, 0)
         return signs
 
-    def _calibrate(self, decision: Any) -> Any:
-        return 1.0 / (1.0 + np.exp(-(self.platt_a * decision + self.platt_b)))
+    def _calibrate(self, decision: Any, shift: Any = 0.0) -> Any:
+        """Platt-scaled probability of a decision value; ``shift`` is added in log-odds."""
+        return 1.0 / (1.0 + np.exp(-(self.platt_a * decision + self.platt_b + shift)))
 
     # -- scoring -----------------------------------------------------------------------
 
@@ -175,12 +176,12 @@ class SummitModel:
     ) -> tuple[Any, sparse.csr_matrix, list[Recall | None]]:
         """Calibrated scores, the feature rows, and the reviewed item each score leaned on."""
         x = self._matrix(analyses, watched)
-        logit = self.platt_a * np.asarray(x @ self.coef + self.intercept).ravel() + self.platt_b
+        decision = np.asarray(x @ self.coef + self.intercept).ravel()
+        shifts: Any = 0.0
         recalls: list[Recall | None] = [None] * len(analyses)
         if self.memory is not None:
             shifts, recalls = self.memory.recall([memory_text(a.title, a.text) for a in analyses])
-            logit = logit + shifts
-        return 1.0 / (1.0 + np.exp(-logit)), x, recalls
+        return self._calibrate(decision, shifts), x, recalls
 
     def contributions(
         self, row: sparse.csr_matrix, top: int = 5

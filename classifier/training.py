@@ -33,8 +33,8 @@ DATA_DIR = Path(__file__).parent / "data"
 # Weight of a reviewed real-news example in the linear fit, against 1 for a written seed. The
 # model always remembers reviewed items (classifier.memory); fitting the weights on them too made
 # F1 on other real news worse (bench/review_experiment.py over 5 halvings of the dev corpus:
-# -0.006 at weight 3 without the memory, -0.001 at 3 with it, +0.006 at 0 with it), since a few
-# dozen long, noisy stories pull the general features toward their accidents.
+# -0.006 at weight 3 without the memory, -0.001 at 3 with a memory pulling from cosine 0.3),
+# since a few dozen long, noisy stories pull the general features toward their accidents.
 REVIEW_WEIGHT = 0.0
 
 
