@@ -64,10 +64,18 @@ class Detector:
         if not items:
             return []
         analyses = [self.analyse(i.title, i.text) for i in items]
-        scores, matrix, recalls = self.model.scores(analyses, self.watched)
+        all_facts = [
+            read_event(a, self.watched, i.published) for a, i in zip(analyses, items, strict=True)
+        ]
+        # an item's date for matching confirmed summits: when it was published, else as stated
+        dated = [
+            (f.countries, i.published or f.event_date)
+            for f, i in zip(all_facts, items, strict=True)
+        ]
+        scores, matrix, notes = self.model.scores(analyses, self.watched, dated)
         verdicts = []
         for row, (item, analysis, score) in enumerate(zip(items, analyses, scores, strict=True)):
-            facts = read_event(analysis, self.watched, item.published)
+            facts = all_facts[row]
             raw = float(score)
             if not facts.countries:
                 # no nameable pair with a watched state: keep it visible as a near miss only
@@ -77,10 +85,9 @@ class Detector:
             reasons: tuple[str, ...] = ()
             if explain and raw >= EXPLAIN_FLOOR:
                 reasons = tuple(reason(*c) for c in self.model.contributions(matrix[row]))
-            recall = recalls[row]
-            if explain and recall is not None:
-                # a reviewer's decision on a near-duplicate is the first thing to tell the reader
-                reasons = (recall.reason(), *reasons)
+            if explain and notes[row]:
+                # a reviewer's decision on the same story or event is the first thing to tell
+                reasons = (*notes[row], *reasons)
             evidence = _evidence(analysis)
             verdicts.append(
                 Verdict(

@@ -74,7 +74,7 @@ class Report:
 
 
 def evaluate(detector: Detector, examples: Sequence[Example], worst: int = 10) -> Report:
-    inputs = [ItemInput(e.title, e.text, e.lang) for e in examples]
+    inputs = [ItemInput(e.title, e.text, e.lang, e.published) for e in examples]
     started = time.perf_counter()
     verdicts = detector.classify_many(inputs, explain=False)
     return report(examples, verdicts, time.perf_counter() - started, worst)
@@ -88,7 +88,8 @@ def evaluate_held_out(
     that fold forgotten. Reviews reach a model only through its memory, so this is what the
     model would score on those items had they been new."""
     model = detector.model
-    if model.memory is None:
+    confirmed = getattr(model, "events", None)
+    if model.memory is None and confirmed is None:
         return evaluate(detector, examples, worst)
     by_index: dict[int, Verdict] = {}
     started = time.perf_counter()
@@ -96,12 +97,21 @@ def evaluate_held_out(
         members = range(fold, len(examples), folds)
         forgotten = {memory_key(examples[i].title, examples[i].text) for i in members}
         held_out = Detector(
-            dataclasses.replace(model, memory=model.memory.forget(forgotten)),
+            dataclasses.replace(
+                model,
+                memory=model.memory.forget(forgotten) if model.memory else None,
+                events=confirmed.forget(forgotten) if confirmed else None,
+            ),
             watched=detector.watched,
             threshold=detector.threshold,
         )
         scored = held_out.classify_many(
-            [ItemInput(examples[i].title, examples[i].text, examples[i].lang) for i in members],
+            [
+                ItemInput(
+                    examples[i].title, examples[i].text, examples[i].lang, examples[i].published
+                )
+                for i in members
+            ],
             explain=False,
         )
         by_index.update(zip(members, scored, strict=True))

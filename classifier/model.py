@@ -15,7 +15,7 @@ import hashlib
 import json
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +27,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
+from classifier.confirmed import ConfirmedEvents
 from classifier.features import SIGN_PRIORS, Analysis, masked_text, structured_features
-from classifier.memory import Recall, ReviewMemory, memory_text
+from classifier.memory import ReviewMemory, memory_text
 from classifier.ngrams import CharNgramTransform
 
 TEXT_WEIGHT = 0.35
@@ -73,6 +74,8 @@ class SummitModel:
     platt_b: float = 0.0
     # reviewed items the score of a very similar new item leans toward (classifier.memory)
     memory: ReviewMemory | None = None
+    # confirmed summits that lift other reports of them (classifier.confirmed)
+    events: ConfirmedEvents | None = None
 
     # -- features ----------------------------------------------------------------------
 
@@ -172,16 +175,33 @@ class SummitModel:
     # -- scoring -----------------------------------------------------------------------
 
     def scores(
-        self, analyses: Sequence[Analysis], watched: Collection[str]
-    ) -> tuple[Any, sparse.csr_matrix, list[Recall | None]]:
-        """Calibrated scores, the feature rows, and the reviewed item each score leaned on."""
+        self,
+        analyses: Sequence[Analysis],
+        watched: Collection[str],
+        events: Sequence[tuple[Sequence[str], date | None]] | None = None,
+    ) -> tuple[Any, sparse.csr_matrix, list[tuple[str, ...]]]:
+        """Calibrated scores, the feature rows, and per item what the reviews it leaned on say.
+
+        ``events`` gives each item's pair of states and date, to match confirmed summits.
+        """
         x = self._matrix(analyses, watched)
         decision = np.asarray(x @ self.coef + self.intercept).ravel()
-        shifts: Any = 0.0
-        recalls: list[Recall | None] = [None] * len(analyses)
+        shifts = np.zeros(len(analyses))
+        notes: list[tuple[str, ...]] = [()] * len(analyses)
+        contexts = [(frozenset(p), d) for p, d in events] if events is not None else None
         if self.memory is not None:
-            shifts, recalls = self.memory.recall([memory_text(a.title, a.text) for a in analyses])
-        return self._calibrate(decision, shifts), x, recalls
+            docs = [memory_text(a.title, a.text) for a in analyses]
+            near, recalls = self.memory.recall(docs, contexts)
+            shifts += near
+            notes = [(r.reason(),) if r is not None else () for r in recalls]
+        confirmed = getattr(self, "events", None)  # None in models saved before it existed
+        if confirmed is not None and events is not None:
+            for row, (pair, day) in enumerate(events):
+                match = confirmed.match(pair, day)
+                if match is not None:
+                    shifts[row] += match.shift
+                    notes[row] = (*notes[row], match.reason())
+        return self._calibrate(decision, shifts), x, notes
 
     def contributions(
         self, row: sparse.csr_matrix, top: int = 5

@@ -16,15 +16,18 @@ import logging
 import os
 import tempfile
 from collections.abc import Collection, Iterable, Sequence
+from datetime import date
 from pathlib import Path
 
 import joblib
 
+from classifier.confirmed import ConfirmedEvent, ConfirmedEvents
 from classifier.cues import CueLexicon
 from classifier.detector import DEFAULT_WATCHED
+from classifier.event import read_event
 from classifier.features import analyse
 from classifier.gazetteer import Gazetteer
-from classifier.memory import ReviewMemory, memory_text
+from classifier.memory import ReviewMemory, memory_key, memory_text
 from classifier.model import SummitModel, training_key
 from classifier.verdict import Example, TrainingDataError
 
@@ -58,6 +61,7 @@ def read_jsonl(path: Path) -> list[Example]:
                         lang=obj.get("lang"),
                         category=obj.get("category"),
                         id=str(obj.get("id") or f"{path.name}:{number}"),
+                        published=_published(obj.get("published")),
                     )
                 )
             except (ValueError, KeyError, TypeError) as exc:
@@ -65,6 +69,18 @@ def read_jsonl(path: Path) -> list[Example]:
                     f"{path}:{number}: not a labelled example ({exc})"
                 ) from None
     return examples
+
+
+def _published(value: object) -> date | None:
+    """A ``published`` field: ISO date or date-time text, or null."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"published must be an ISO date, not {value!r}")
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        raise ValueError(f"published must be an ISO date, not {value!r}") from None
 
 
 def read_seed_article(path: Path) -> Example:
@@ -92,7 +108,8 @@ def _payload(examples: Sequence[Example]) -> list[str]:
     data_files = sorted(DATA_DIR.glob("*.json"))
     parts = [p.read_text(encoding="utf-8") for p in data_files]
     parts.extend(
-        f"{e.label}\t{e.weight:g}\t{int(e.reviewed)}\t{e.title}\t{e.text}" for e in examples
+        f"{e.label}\t{e.weight:g}\t{int(e.reviewed)}\t{e.published}\t{e.title}\t{e.text}"
+        for e in examples
     )
     return parts
 
@@ -110,13 +127,41 @@ def train(
     model = SummitModel().fit(
         analyses, [e.label for e in fitted], watched, weights=[e.weight for e in fitted]
     )
-    reviewed = [(e.title, e.text, e.label) for e in examples if e.reviewed]
+    reviewed = reviewed_facts(examples, gazetteer, lexicon, watched)
     background = [memory_text(e.title, e.text) for e in examples if not e.reviewed]
-    model.memory = ReviewMemory.build(reviewed, background)
+    model.memory = ReviewMemory.build(
+        [(e.title, e.text, e.label) for e, _, _ in reviewed],
+        background,
+        [(p, d) for _, p, d in reviewed],
+    )
+    confirmed = [
+        ConfirmedEvent(pair, day, e.title, memory_key(e.title, e.text))
+        for e, pair, day in reviewed
+        if e.label == 1 and len(pair) == 2 and day is not None
+    ]
+    model.events = ConfirmedEvents(confirmed) if confirmed else None
     key = training_key(_payload(examples))
     model.version = f"sw-{key[:12]}"
     model.sources = dict(sources or {"examples": len(examples)})
     return model
+
+
+def reviewed_facts(
+    examples: Sequence[Example],
+    gazetteer: Gazetteer,
+    lexicon: CueLexicon,
+    watched: Collection[str],
+) -> list[tuple[Example, frozenset[str], date | None]]:
+    """Each reviewed example with its pair of states (as labelled when the label names two,
+    else as read) and its date (published, else as stated)."""
+    out = []
+    for e in examples:
+        if not e.reviewed:
+            continue
+        facts = read_event(analyse(e.title, e.text, gazetteer, lexicon), watched, e.published)
+        pair = e.countries if len(set(e.countries)) == 2 else facts.countries
+        out.append((e, frozenset(pair), e.published or facts.event_date))
+    return out
 
 
 def model_path(cache_dir: Path, examples: Sequence[Example]) -> Path:

@@ -55,6 +55,8 @@ class Example:
     weight: float = 1.0
     # labelled real news (a reviewer's decision or a --labels file), remembered by the model
     reviewed: bool = False
+    # when it was published: a confirmed report dates the summit for the other reports of it
+    published: date | None = None
 
 
 class TrainingDataError(ValueError):

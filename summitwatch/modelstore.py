@@ -75,7 +75,9 @@ def active_model(app: Any) -> SummitModel:
 
 def review_examples(app: Any) -> list[Example]:
     return [
-        Example(r.title, r.text, r.label, r.countries, r.lang, id=f"review:{n}")
+        Example(
+            r.title, r.text, r.label, r.countries, r.lang, id=f"review:{n}", published=r.published
+        )
         for n, r in enumerate(review_store.review_labels(app.db))
     ]
 

@@ -120,3 +120,4 @@ class LabelRecord:
     label: int
     countries: tuple[str, ...]
     lang: str | None
+    published: date | None = None

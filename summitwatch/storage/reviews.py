@@ -110,6 +110,7 @@ def review_labels(db: Database, since: datetime | None = None) -> list[LabelReco
                 1 if review.decision == "confirm" else 0,
                 tuple(review.countries or ()),
                 item.language,
+                item.published.date(),
             )
         return list(latest.values())
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 from pathlib import Path
 
 import joblib
+import pytest
 
 from classifier.detector import Detector
 from classifier.evaluation import evaluate, evaluate_held_out
@@ -102,3 +104,28 @@ def test_forgetting_keeps_the_other_reviewed_items(seed_model: SummitModel) -> N
     left = memory.forget({memory_key(REJECTED.title, REJECTED.text)})
     assert left is not None and left.titles == [other.title] and len(left) == 1
     assert memory.forget({memory_key(e.title, e.text) for e in (REJECTED, other)}) is None
+
+
+OLD = date(2016, 5, 23)  # the reviewed story's date
+
+
+@pytest.mark.parametrize(
+    ("pair", "day", "pulled"),
+    [
+        pytest.param(("KG", "AZ"), date(2024, 11, 12), True, id="same-pair-years-later"),
+        pytest.param((), date(2024, 11, 12), True, id="pair-unknown"),
+        pytest.param(("KG", "TR"), None, True, id="another-pair-undated"),
+        pytest.param(("KG", "TR"), date(2016, 6, 20), True, id="another-pair-same-month"),
+        pytest.param(("KG", "TR"), date(2024, 11, 12), False, id="another-pair-years-later"),
+    ],
+)
+def test_a_near_duplicate_about_another_pair_long_after_is_another_story(
+    pair: tuple[str, ...], day: date | None, pulled: bool
+) -> None:
+    background = [memory_text(e.title, e.text) for e in load_seeds(SEEDS)]
+    memory = ReviewMemory.build(
+        [(REJECTED.title, REJECTED.text, 0)], background, [(frozenset({"KG", "AZ"}), OLD)]
+    )
+    assert memory is not None
+    shifts, found = memory.recall([memory_text(*REPORTED_AGAIN)], [(frozenset(pair), day)])
+    assert (shifts[0] < 0) == pulled and (found[0] is not None) == pulled

@@ -189,7 +189,10 @@ def test_reviews_and_undo(db_url: str) -> None:
     review_store.add_review(db, item_id, "reject", reviewer="ana")
     review_store.add_review(db, item_id, "confirm", reviewer="ana", countries=["KZ", "TJ"])
     assert item_store.get_item(db, item_id).review_state == "confirmed"
-    assert [label.label for label in review_store.review_labels(db)] == [1]
+    [label] = review_store.review_labels(db)
+    assert label.label == 1 and label.countries == ("KZ", "TJ")
+    # the date lets a confirmation lift other reports of the same summit
+    assert label.published == item_store.get_item(db, item_id).published.date()
     assert review_store.undo_last_review(db, item_id)
     assert item_store.get_item(db, item_id).review_state == "rejected"
     with pytest.raises(ValueError, match="confirm or reject"):
