@@ -165,7 +165,7 @@ def train(
     ctx: typer.Context,
     labels: Annotated[list[Path], typer.Option(help="Extra labelled JSONL file(s).")] = [],  # noqa: B006
     no_activate: Annotated[
-        bool, typer.Option(help="Train and record, but keep the old model.")
+        bool, typer.Option("--no-activate", help="Train and record, but keep the old model.")
     ] = False,
 ) -> None:
     """Train a model from seeds/, reviewers' decisions and --labels files."""
@@ -177,6 +177,12 @@ def train(
         f"model {m.version}: {m.n_train} examples ({m.n_positive} positive), "
         f"cross-validated {m.metrics}"
     )
+    if m.memory is not None:
+        confirmed = len(m.events) if m.events is not None else 0
+        console.print(
+            f"remembers {len(m.memory)} reviewed or labelled items, "
+            f"{confirmed} of them dated confirmed summits"
+        )
     if outcome.new_eval is not None and outcome.old_eval is not None:
         console.print(
             f"on reviewed items: old F1 {outcome.old_eval['f1']} -> new F1 {outcome.new_eval['f1']}"
