@@ -6,6 +6,7 @@ traceback; the management commands change the database and report what they did.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -118,3 +119,55 @@ def test_feeds_check_reports_without_storing(tmp_path: Path, model_cache: Path) 
     assert done.returncode == 0, done.stderr
     assert "status: ok" in done.stdout.lower() or "entries" in done.stdout.lower()
     assert "steppe" not in run(tmp_path, model_cache, "feeds", "list").stdout.lower()
+
+
+def _jsonl(path: Path, *records: dict[str, object]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+    return path
+
+
+# Written for this test: a report a reviewer confirmed, and a later report of the same visit in
+# German, which the seed model is unsure of.
+CONFIRMED_REPORT = {
+    "title": "Xi Jinping and Emomali Rahmon hold talks in Dushanbe",
+    "text": "Chinese President Xi Jinping and Tajik President Emomali Rahmon held talks in "
+    "Dushanbe on Friday during a state visit and signed a joint statement.",
+    "label": 1,
+    "countries": ["CN", "TJ"],
+    "published": "2024-07-05",
+}
+GERMAN_REPORT = {
+    "title": "Xi Jinping in Duschanbe eingetroffen",
+    "text": "Der chinesische Präsident Xi Jinping ist am Donnerstagabend auf Einladung von "
+    "Emomali Rahmon in der tadschikischen Hauptstadt Duschanbe eingetroffen.",
+    "label": 1,
+    "countries": ["CN", "TJ"],
+    "lang": "de",
+    "published": "2024-07-06",
+}
+
+
+def test_train_with_labels_then_evaluate(tmp_path: Path, model_cache: Path) -> None:
+    labels = _jsonl(tmp_path / "labels.jsonl", CONFIRMED_REPORT)
+    test = _jsonl(tmp_path / "test.jsonl", GERMAN_REPORT)
+
+    def recall() -> float:
+        done = run(tmp_path, model_cache, "evaluate", "--json", str(test))
+        assert done.returncode == 0, done.stderr
+        return float(json.loads(done.stdout)["recall"])
+
+    assert recall() == 0.0  # the seed model misses it
+    kept = run(tmp_path, model_cache, "train", "--labels", str(labels), "--no-activate")
+    assert kept.returncode == 0, kept.stderr
+    assert "1 of them dated confirmed summits" in kept.stdout and "activated" not in kept.stdout
+    assert recall() == 0.0
+    trained = run(tmp_path, model_cache, "train", "--labels", str(labels))
+    assert trained.returncode == 0 and "activated" in trained.stdout, trained.stderr
+    assert recall() == 1.0
+
+
+def test_train_rejects_a_bad_labels_file(tmp_path: Path, model_cache: Path) -> None:
+    bad = _jsonl(tmp_path / "bad.jsonl", {**CONFIRMED_REPORT, "published": "last Friday"})
+    done = run(tmp_path, model_cache, "train", "--labels", str(bad))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "bad.jsonl:1" in done.stderr and "published must be an ISO date" in done.stderr
