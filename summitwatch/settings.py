@@ -1,6 +1,7 @@
-"""The one settings table of SummitWatch and how its values are resolved.
+"""How the value of each setting is resolved, checked and shown.
 
-Every setting is declared once in ``SETTINGS`` (name, type, default, help, secret). A value comes
+Every setting is declared once in ``SETTINGS`` (``summitwatch.settings_table``: name, type,
+default, help, secret; re-exported here). A value comes
 from, in order of precedence: the command line (``--set key=value`` or a command's own option), the
 environment (``SUMMITWATCH_`` plus the upper-cased key path, e.g. ``SUMMITWATCH_DATABASE_URL``),
 the TOML file (``--config``, ``SUMMITWATCH_CONFIG``, ``config/summitwatch.toml`` in the working
@@ -25,113 +26,33 @@ from typing import Annotated, Any
 import platformdirs
 from pydantic import Field, StrictInt, StrictStr, TypeAdapter, ValidationError
 
-ENV_PREFIX = "SUMMITWATCH_"
-WATCHED_DEFAULT = ("KZ", "KG", "TJ", "TM", "UZ")
+from summitwatch.settings_table import (
+    BY_NAME,
+    ENV_PREFIX,
+    SETTINGS,
+    WATCHED_DEFAULT,
+    Setting,
+    default_db_url,
+    reference_markdown,
+    render_value,
+)
+
+__all__ = [
+    "BY_NAME",
+    "ENV_PREFIX",
+    "SETTINGS",
+    "WATCHED_DEFAULT",
+    "Setting",
+    "Settings",
+    "SettingsError",
+    "load_settings",
+    "normalise_countries",
+    "reference_markdown",
+]
 
 
 class SettingsError(ValueError):
     """A configuration value is wrong; the message is one line meant for the user."""
-
-
-@dataclass(frozen=True)
-class Setting:
-    name: str
-    type: str  # "str" | "int" | "float" | "bool" | "list[str]"
-    default: Any
-    help: str
-    secret: bool = False
-    choices: tuple[str, ...] = ()
-    minimum: float | None = None
-
-    @property
-    def env(self) -> str:
-        return ENV_PREFIX + self.name.replace(".", "_").upper()
-
-
-def _default_db_url() -> str:
-    return "sqlite:///" + str(Path(platformdirs.user_data_dir("summitwatch")) / "summitwatch.db")
-
-
-SETTINGS: tuple[Setting, ...] = (
-    Setting("database.url", "str", "", "SQLAlchemy URL; empty = SQLite in the user data dir."),
-    Setting("watch.countries", "list[str]", list(WATCHED_DEFAULT), "Watched ISO alpha-2 codes."),
-    Setting(
-        "classifier.threshold",
-        "float",
-        0.5,
-        "Score at or above which an item is flagged.",
-        minimum=0.0,
-    ),
-    Setting(
-        "classifier.near_miss", "float", 0.2, "Lowest score shown among near misses.", minimum=0.0
-    ),
-    Setting("classifier.seeds_dir", "str", "", "Folder of seed examples; empty = project seeds/."),
-    Setting("classifier.cache_dir", "str", "", "Model cache folder; empty = user cache dir."),
-    Setting(
-        "collector.interval_minutes", "int", 30, "Default polling interval per feed.", minimum=1
-    ),
-    Setting("collector.max_concurrency", "int", 50, "Feeds fetched at once.", minimum=1),
-    Setting("collector.per_host_concurrency", "int", 4, "Requests at once per host.", minimum=1),
-    Setting("collector.timeout_seconds", "float", 20.0, "Read timeout per request.", minimum=0.1),
-    Setting(
-        "collector.max_body_mb",
-        "float",
-        10.0,
-        "Largest feed body after decompression.",
-        minimum=0.01,
-    ),
-    Setting(
-        "collector.parse_workers",
-        "int",
-        -1,
-        "Parser processes; -1 = one per core, 0 = none.",
-        minimum=-1,
-    ),
-    Setting("smtp.host", "str", "", "SMTP server; empty = write .eml files to the outbox dir."),
-    Setting("smtp.port", "int", 587, "SMTP port.", minimum=1),
-    Setting(
-        "smtp.security",
-        "str",
-        "starttls",
-        "Transport security.",
-        choices=("starttls", "tls", "none"),
-    ),
-    Setting("smtp.username", "str", "", "SMTP login name."),
-    Setting(
-        "smtp.password_env",
-        "str",
-        "SUMMITWATCH_SMTP_PASSWORD",
-        "Environment variable holding the SMTP password.",
-    ),
-    Setting("smtp.password", "str", "", "SMTP password (environment only).", secret=True),
-    Setting(
-        "smtp.sender",
-        "str",
-        "SummitWatch <summitwatch@localhost>",
-        "From: of the digests, 'Name <address>' or a plain address.",
-    ),
-    Setting("outbox.dir", "str", "outbox", "Folder for .eml digests when no SMTP is set."),
-    Setting("digest.list_id", "str", "summitwatch.digest", "List-Id of the digests."),
-    Setting("web.host", "str", "127.0.0.1", "Address the review UI binds to."),
-    Setting("web.port", "int", 8765, "Port of the review UI.", minimum=1),
-    Setting(
-        "web.secret_key", "str", "", "Key signing session cookies (environment only).", secret=True
-    ),
-    Setting(
-        "web.allow_private_feeds",
-        "bool",
-        False,
-        "Allow feed URLs on private or loopback addresses in the UI.",
-    ),
-    Setting(
-        "runner.mode",
-        "str",
-        "embedded",
-        "embedded (one process) or workers.",
-        choices=("embedded", "workers"),
-    ),
-)
-BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
 
 
 @dataclass(frozen=True)
@@ -148,7 +69,7 @@ class Settings:
 
     @property
     def database_url(self) -> str:
-        return str(self.values["database.url"]) or _default_db_url()
+        return str(self.values["database.url"]) or default_db_url()
 
     def sender(self) -> tuple[str | None, str]:
         """(display name or None, address) of ``smtp.sender``; checked when settings load."""
@@ -166,15 +87,9 @@ class Settings:
         rows = []
         for s in SETTINGS:
             value = self.values[s.name]
-            text = ("********" if value else "(unset)") if s.secret else _render(value)
+            text = ("********" if value else "(unset)") if s.secret else render_value(value)
             rows.append((s.name, text, self.sources[s.name]))
         return rows
-
-
-def _render(value: Any) -> str:
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return str(value)
 
 
 _TYPES: dict[str, Any] = {
@@ -322,16 +237,3 @@ def normalise_countries(
         if code not in out:
             out.append(code)
     return out
-
-
-def reference_markdown() -> str:
-    """The configuration reference table of the README, generated from ``SETTINGS``."""
-    rows = ["| key | environment | type | default | meaning |", "|---|---|---|---|---|"]
-    for s in SETTINGS:
-        default = _render(s.default) if s.default not in ("", []) else "(empty)"
-        extra = f" One of: {', '.join(s.choices)}." if s.choices else ""
-        secret = " Secret: environment only, never printed." if s.secret else ""
-        rows.append(
-            f"| `{s.name}` | `{s.env}` | {s.type} | `{default}` | {s.help}{extra}{secret} |"
-        )
-    return "\n".join(rows)
