@@ -17,26 +17,44 @@ from classifier.features import Analysis, state_weights
 
 MONTHS: dict[str, int] = {}
 _MONTH_NAMES = {
-    1: "january jan janvier января январь январе yanvar ocak januar қаңтар",
-    2: "february feb février fevrier февраля февраль феврале fevral şubat februar ақпан",
+    1: "january jan janvier января январь январе yanvar ocak januar қаңтар ýanwar январ",
+    2: (
+        "february feb février fevrier февраля февраль "
+        "феврале fevral şubat februar ақпан fewral феврал"
+    ),
     3: "march mar mars марта март марте mart märz наурыз",
-    4: "april apr avril апреля апрель апреле aprel nisan сәуір",
-    5: "may mai мая май мае may mayıs мамыр",
-    6: "june jun juin июня июнь июне iyun haziran juni маусым",
-    7: "july jul juillet июля июль июле iyul temmuz juli шілде",
-    8: "august aug août aout августа август августе avgust ağustos тамыз",
-    9: "september sep sept septembre сентября сентябрь сентябре sentabr eylül қыркүйек",
-    10: "october oct octobre октября октябрь октябре oktabr ekim oktober қазан",
-    11: "november nov novembre ноября ноябрь ноябре noyabr kasım қараша",
-    12: "december dec décembre decembre декабря декабрь декабре dekabr aralık dezember желтоқсан",
+    4: "april apr avril апреля апрель апреле aprel nisan сәуір апрел",
+    5: "may mai мая май мае may mayıs мамыр maý",
+    6: "june jun juin июня июнь июне iyun haziran juni маусым iýun июн",
+    7: "july jul juillet июля июль июле iyul temmuz juli шілде iýul июл",
+    8: "august aug août aout августа август августе avgust ağustos тамыз awgust",
+    9: (
+        "september sep sept septembre сентября сентябрь "
+        "сентябре sentabr eylül қыркүйек sentýabr сентябр sentyabr"
+    ),
+    10: (
+        "october oct octobre октября октябрь октябре "
+        "oktabr ekim oktober қазан oktýabr октябр oktyabr"
+    ),
+    11: "november nov novembre ноября ноябрь ноябре noyabr kasım қараша noýabr ноябр",
+    12: (
+        "december dec décembre decembre декабря декабрь "
+        "декабре dekabr aralık dezember желтоқсан декабр"
+    ),
 }
 for _num, _names in _MONTH_NAMES.items():
     for _name in _names.split():
         MONTHS[_name] = _num
 _MONTH_RE = "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True))
-# "22-23 August 2024", "5 ноября", "le 3 mars 2025"
+# "22-23 August 2024", "5 ноября", "le 3 mars 2025", "7-oktabr" (Uzbek), "10-njy iýunda" (Turkmen,
+# ordinal and locative case), "27 қарашада" (Kazakh), "5. Juni"
+_ORDINAL = r"(?:st|nd|rd|th|er|\.|-?(?:ynjy|unjy|ünji|njy|nji|inchi|nchi|nçi|ncı|nci|ncü|nçü))?"
+# case endings a month name takes in Turkic languages ("iýunda", "oktabrda", "Haziran'da") and
+# the Tajik izafet ("15 сентябри соли 2024")
+_CASE = r"(?:['’]?(?:da|de|ta|te|dan|den|tan|ten)|да|де|та|те|дан|ден|тан|тен|и)?"
 _DAY_MONTH = re.compile(
-    rf"\b(\d{{1,2}})(?:\s*[-–]\s*\d{{1,2}})?(?:st|nd|rd|th|er)?\s+({_MONTH_RE})\.?(?:\s+(\d{{4}}))?\b",
+    rf"\b(\d{{1,2}})(?:\s*[-–]\s*\d{{1,2}})?{_ORDINAL}[\s-]*({_MONTH_RE}){_CASE}\.?"
+    rf"(?:\s+(\d{{4}}))?\b",
     re.IGNORECASE,
 )
 # "August 22, 2024", "on November 5": any word followed by a day number, kept when the word is
