@@ -172,6 +172,158 @@ def test_cue_not_triggered_on_near_miss(lex: CueLexicon, sentence: str, cue: str
     assert cue not in {h.cue for h in lex.find(sentence)}
 
 
+# Turkmen (Latin), Kyrgyz and Tajik (Cyrillic): state media of three watched countries write in
+# them. (id, cue class, language, sentence, the text of the expected hit)
+CENTRAL_ASIAN = [
+    ("tk-leader", "leader_title", "tk", "Türkmenistanyň Döwlet Baştutany", "Döwlet Baştutany"),
+    ("tk-state-visit", "state_visit", "tk", "döwlet sapary bilen Bakuwa geldi", "döwlet sapary"),
+    ("tk-formal-visit", "formal_visit", "tk", "resmi sapar bilen Pekine bardy", "resmi sapar"),
+    ("tk-working-visit", "working_visit", "tk", "iş sapary bilen Täşkende geldi", "iş sapary"),
+    ("tk-talks", "talks", "tk", "iki Lider gepleşikleri geçirdi", "gepleşikleri"),
+    ("tk-counterpart", "counterpart", "tk", "özbek kärdeşi bilen duşuşdy", "kärdeşi"),
+    ("tk-summit", "summit", "tk", "ýokary derejedäki duşuşyk", "ýokary derejedäki"),
+    ("tk-agreements", "agreements", "tk", "resminamalara gol çekildi", "gol çekildi"),
+    (
+        "tk-announcement",
+        "announcement",
+        "tk",
+        "Prezident Ankarada resmi saparda bolar",
+        "saparda bolar",
+    ),
+    ("tk-announcement-week", "announcement", "tk", "sammit geljek hepde geçiriler", "geljek hepde"),
+    ("tk-held", "held", "tk", "Prezident Duşenbä gelip gowuşdy", "gelip gowuşdy"),
+    (
+        "tk-welcome",
+        "welcome_ceremony",
+        "tk",
+        "Hormat garawulynyň öňünden geçdi",
+        "Hormat garawulynyň",
+    ),
+    (
+        "tk-multilateral-ots",
+        "multilateral",
+        "tk",
+        "Türki döwletleriň guramasynyň sammiti",
+        "Türki döwletleriň guramasynyň",
+    ),
+    ("tk-multilateral-cis", "multilateral", "tk", "GDA-nyň sammitine gatnaşdy", "GDA"),
+    (
+        "tk-multilateral-c5",
+        "multilateral",
+        "tk",
+        "Merkezi Aziýa + Hytaý sammiti",
+        "Merkezi Aziýa + Hytaý",
+    ),
+    (
+        "tk-ministerial",
+        "ministerial",
+        "tk",
+        "Daşary işler ministri Aşgabatda",
+        "Daşary işler ministri",
+    ),
+    ("tk-deputy", "ministerial", "tk", "Başlygynyň orunbasary kabul etdi", "orunbasary"),
+    ("tk-parliamentary", "parliamentary", "tk", "Mejlisiň Başlygy", "Mejlisiň"),
+    ("tk-phone-call", "phone_call", "tk", "telefon arkaly söhbetdeşlik geçirdi", "telefon arkaly"),
+    ("tk-sidelines", "sidelines", "tk", "sammitiň çäklerinde duşuşdylar", "çäklerinde"),
+    ("tk-bilateral", "bilateral", "tk", "ikitaraplaýyn hyzmatdaşlyk", "ikitaraplaýyn"),
+    ("tk-attend", "attend", "tk", "sammite gatnaşmak üçin geldi", "gatnaşmak"),
+    (
+        "ky-leader",
+        "leader_title",
+        "ky",
+        "Министрлер Кабинетинин Төрагасы Бишкекте",
+        "Министрлер Кабинетинин Төрагасы",
+    ),
+    ("ky-state-visit", "state_visit", "ky", "мамлекеттик сапар менен келди", "мамлекеттик сапар"),
+    ("ky-talks", "talks", "ky", "тар курамда сүйлөшүүлөр өттү", "тар курамда"),
+    ("ky-summit", "summit", "ky", "жогорку деңгээлдеги жолугушуу", "жогорку деңгээлдеги"),
+    ("ky-agreements", "agreements", "ky", "келишимдерге кол коюлду", "келишимдерге"),
+    ("ky-announcement", "announcement", "ky", "Душанбеге сапар менен барат", "сапар менен барат"),
+    ("ky-held", "held", "ky", "Президентти аэропорттон тосуп алды", "тосуп алды"),
+    ("ky-welcome", "welcome_ceremony", "ky", "ардак караулдун сабы", "ардак караулдун"),
+    ("ky-multilateral-sco", "multilateral", "ky", "ШКУнун саммити", "ШКУнун"),
+    (
+        "ky-multilateral-un",
+        "multilateral",
+        "ky",
+        "Бириккен Улуттар Уюмунун Башкы Ассамблеясы",
+        "Бириккен Улуттар Уюмунун",
+    ),
+    ("ky-ministerial", "ministerial", "ky", "Тышкы иштер министри келди", "Тышкы иштер министри"),
+    ("ky-parliamentary", "parliamentary", "ky", "Жогорку Кеңештин депутаттары", "Жогорку Кеңештин"),
+    ("ky-phone-call", "phone_call", "ky", "телефон аркылуу сүйлөштү", "телефон аркылуу"),
+    ("ky-sidelines", "sidelines", "ky", "саммиттин алкагында жолугушту", "алкагында"),
+    ("ky-bilateral", "bilateral", "ky", "эки жактуу мамилелер", "эки жактуу"),
+    ("tg-leader", "leader_title", "tg", "Раиси ҷумҳури Ӯзбекистон", "Раиси ҷумҳури"),
+    ("tg-state-visit", "state_visit", "tg", "бо сафари давлатӣ ба Душанбе омад", "сафари давлатӣ"),
+    ("tg-talks", "talks", "tg", "музокирот дар ҳайати маҳдуд", "дар ҳайати маҳдуд"),
+    ("tg-summit", "summit", "tg", "мулоқот дар сатҳи олӣ", "дар сатҳи олӣ"),
+    ("tg-agreements", "agreements", "tg", "созишномаҳо ба имзо расиданд", "созишномаҳо"),
+    ("tg-announcement", "announcement", "tg", "ба Тошканд сафар хоҳад кард", "хоҳад кард"),
+    ("tg-held", "held", "tg", "мулоқот дар Душанбе баргузор гардид", "баргузор гардид"),
+    ("tg-welcome", "welcome_ceremony", "tg", "қаровули фахрӣ саф кашид", "қаровули фахрӣ"),
+    (
+        "tg-multilateral-un",
+        "multilateral",
+        "tg",
+        "Созмони Милали Муттаҳид",
+        "Созмони Милали Муттаҳид",
+    ),
+    (
+        "tg-multilateral-c5",
+        "multilateral",
+        "tg",
+        "нишасти Осиёи Марказӣ + Чин",
+        "Осиёи Марказӣ + Чин",
+    ),
+    ("tg-ministerial", "ministerial", "tg", "Сафири Тоҷикистон дар Қазоқистон", "Сафири"),
+    ("tg-parliamentary", "parliamentary", "tg", "Маҷлиси Олии Ҷумҳурии Тоҷикистон", "Маҷлиси Олии"),
+    ("tg-phone-call", "phone_call", "tg", "гуфтугӯи телефонӣ анҷом доданд", "гуфтугӯи телефонӣ"),
+    ("tg-sidelines", "sidelines", "tg", "дар ҳошияи саммит вохӯрданд", "дар ҳошияи"),
+    ("tg-bilateral", "bilateral", "tg", "ҳамкории дуҷониба", "дуҷониба"),
+]
+
+
+@pytest.mark.parametrize(
+    ("cue", "lang", "sentence", "hit"),
+    [c[1:] for c in CENTRAL_ASIAN],
+    ids=[c[0] for c in CENTRAL_ASIAN],
+)
+def test_central_asian_cue_detected(
+    lex: CueLexicon, cue: str, lang: str, sentence: str, hit: str
+) -> None:
+    test_cue_detected(lex, cue, lang, sentence, hit)
+
+
+# (id, sentence, cue class that must not fire): names, unrelated words and look-alikes
+CENTRAL_ASIAN_NEAR_MISSES = [
+    ("tk-name-saparmyrat", "Saparmyrat Nyýazow adyndaky mekdep", "state_visit"),
+    ("tk-relations-not-attend", "ikitaraplaýyn gatnaşyklary ösdürmek", "attend"),
+    ("tk-cabinet-chair", "Ministrler Kabinetiniň Başlygy Serdar Berdimuhamedow", "ministerial"),
+    ("tk-solemn-gathering", "dabaraly mejlis geçirildi", "parliamentary"),
+    ("tk-un-session", "BMG-niň Baş Assambleýasynyň mejlisi", "parliamentary"),
+    ("tk-vice-president", "ABŞ-nyň wise-prezidenti", "leader_title"),
+    ("tr-geldigi", "Ankara'ya geldiği gün", "held"),
+    ("tr-kardes", "Kardeş ülkeler", "counterpart"),
+    ("fr-premier-ministre", "Le Premier ministre est arrivé.", "ministerial"),
+    ("ky-cabinet-chair", "Министрлер Кабинетинин Төрагасы Адылбек Касымалиев", "ministerial"),
+    ("ky-wheat-caps", "БУУДАЙ ЭКСПОРТУ", "multilateral"),
+    ("ky-project-framework", "долбоордун алкагында", "sidelines"),
+    ("tg-surnames", "Сафарзода ва Сафаров", "state_visit"),
+    ("tg-mobilised", "сафарбар намуданд", "state_visit"),
+    ("tg-imports", "воридоти маҳсулот", "held"),
+]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "cue"),
+    [c[1:] for c in CENTRAL_ASIAN_NEAR_MISSES],
+    ids=[c[0] for c in CENTRAL_ASIAN_NEAR_MISSES],
+)
+def test_central_asian_cue_not_triggered(lex: CueLexicon, sentence: str, cue: str) -> None:
+    test_cue_not_triggered_on_near_miss(lex, sentence, cue)
+
+
 def test_overlapping_classes_are_all_reported(lex: CueLexicon) -> None:
     sentence = "Erdoğan ve Tokayev telefonda görüştü; heads of state of the SCO countries met"
     found = {(h.cue, h.text) for h in lex.find(sentence)}
