@@ -404,6 +404,22 @@ def test_common_surname_is_flagged_ambiguous(gaz: Gazetteer) -> None:
     assert not only(gaz, "Tokayev").ambiguous
 
 
+def test_tajik_chairman_is_not_raisi(gaz: Gazetteer) -> None:
+    # "Раиси Ҷумҳурии Тоҷикистон" is "the President of the Republic of Tajikistan" in Tajik
+    found = gaz.find("Раиси Ҷумҳурии Тоҷикистон Эмомалӣ Раҳмон")
+    assert [m.code for m in found if not m.ambiguous] == ["TJ", "TJ"]
+    assert not only(gaz, "Эбрахим Раиси").ambiguous
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("Kabul'da görüşme", "AF"), ("эмир Катара", "QA"), ("Katar Emiri", "QA")],
+    ids=["kabul-capitalised", "qatar-ru", "qatar-tr"],
+)
+def test_case_sensitive_names_still_match_capitalised(gaz: Gazetteer, text: str, code: str) -> None:
+    assert code in {m.code for m in gaz.find(text)}
+
+
 @pytest.mark.parametrize(
     ("text", "absent"),
     [
@@ -423,6 +439,9 @@ def test_common_surname_is_flagged_ambiguous(gaz: Gazetteer) -> None:
         ("Ирания", "IR"),
         ("Того же мнения министр", "TG"),  # a common Russian word, not Togo
         ("la 24e Réunion du Conseil des chefs d'État", "RE"),  # a meeting, not the island
+        ("Cumhurbaşkanı Erdoğan, Mirziyoyev'i kabul etti", "AF"),  # Turkish: received
+        ("Prezident myhmany kabul etdi", "AF"),  # Turkmen: received
+        ("бир катар келишимдерге кол коюлду", "QA"),  # Kyrgyz: a number of
     ],
     ids=lambda v: str(v),
 )
@@ -516,3 +535,25 @@ def test_is_country(gaz: Gazetteer) -> None:
 )
 def test_leaders_of(gaz: Gazetteer, code: str, on: date, names: list[str]) -> None:
     assert gaz.leaders_of(code, on) == names
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Özbegistana döwlet sapary", "UZ"),  # dative glued on
+        ("Azerbaýjana sapar", "AZ"),
+        ("Hytaýyň Başlygy", "CN"),
+        ("Eýran Yslam Respublikasy", "IR"),
+        ("Koreýa Respublikasynyň Prezidenti", "KR"),
+        ("Tokaýew bilen gepleşikler", "KZ"),
+        ("Mirziýoýew Aşgabada geldi", "UZ"),
+        ("Sadyr Japarow", "KG"),
+        ("Si Szinpin bilen duşuşyk", "CN"),
+        ("Daşkentde", "UZ"),
+        ("Duşenbede", "TJ"),
+        ("Moskwada", "RU"),
+    ],
+    ids=lambda v: str(v),
+)
+def test_turkmen_spellings(gaz: Gazetteer, text: str, code: str) -> None:
+    assert code in {m.code for m in gaz.find(text)}
