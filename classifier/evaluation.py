@@ -73,8 +73,12 @@ class Report:
         }
 
 
+def _input(example: Example) -> ItemInput:
+    return ItemInput(example.title, example.text, example.lang, example.published)
+
+
 def evaluate(detector: Detector, examples: Sequence[Example], worst: int = 10) -> Report:
-    inputs = [ItemInput(e.title, e.text, e.lang, e.published) for e in examples]
+    inputs = [_input(e) for e in examples]
     started = time.perf_counter()
     verdicts = detector.classify_many(inputs, explain=False)
     return report(examples, verdicts, time.perf_counter() - started, worst)
@@ -88,7 +92,7 @@ def evaluate_held_out(
     that fold forgotten. Reviews reach a model only through its memory, so this is what the
     model would score on those items had they been new."""
     model = detector.model
-    confirmed = getattr(model, "events", None)
+    confirmed = model.events
     if model.memory is None and confirmed is None:
         return evaluate(detector, examples, worst)
     by_index: dict[int, Verdict] = {}
@@ -106,12 +110,7 @@ def evaluate_held_out(
             threshold=detector.threshold,
         )
         scored = held_out.classify_many(
-            [
-                ItemInput(
-                    examples[i].title, examples[i].text, examples[i].lang, examples[i].published
-                )
-                for i in members
-            ],
+            [_input(examples[i]) for i in members],
             explain=False,
         )
         by_index.update(zip(members, scored, strict=True))

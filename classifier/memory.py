@@ -168,12 +168,10 @@ class ReviewMemory:
             start, end = sims.indptr[row], sims.indptr[row + 1]
             values, columns = sims.data[start:end], sims.indices[start:end]
             near = values >= SIMILAR
-            if contexts is not None:
-                near &= np.fromiter(
-                    (_may_be_one_story(contexts[row], known[c]) for c in columns),
-                    bool,
-                    len(columns),
-                )
+            if contexts is not None and near.any():
+                # checked only where the words are close: most items share some word with
+                # hundreds of reviewed ones and are close to none
+                near[near] = [_may_be_one_story(contexts[row], known[c]) for c in columns[near]]
             if not near.any():
                 continue
             values, columns = values[near], columns[near]

@@ -194,10 +194,10 @@ class SummitModel:
             near, recalls = self.memory.recall(docs, contexts)
             shifts += near
             notes = [(r.reason(),) if r is not None else () for r in recalls]
-        confirmed = getattr(self, "events", None)  # None in models saved before it existed
-        if confirmed is not None and events is not None:
+        # models saved before confirmed events existed read the class default, None
+        if self.events is not None and events is not None:
             for row, (pair, day) in enumerate(events):
-                match = confirmed.match(pair, day)
+                match = self.events.match(pair, day)
                 if match is not None:
                     shifts[row] += match.shift
                     notes[row] = (*notes[row], match.reason())
