@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import math
 import os
 import tomllib
 from collections.abc import Callable, Mapping
@@ -134,9 +135,20 @@ def _coerce(s: Setting, value: Any, origin: str) -> Any:
         out = [v.strip() for v in items if v.strip()]
     if s.choices and out not in s.choices:
         raise fail("one of " + ", ".join(s.choices))
-    if s.minimum is not None and isinstance(out, int | float) and out < s.minimum:
-        raise fail(f"a value >= {s.minimum:g}")
+    if isinstance(out, float) and not math.isfinite(out):
+        raise fail("a finite number")
+    if isinstance(out, int | float) and not isinstance(out, bool):
+        low = -math.inf if s.minimum is None else s.minimum
+        high = math.inf if s.maximum is None else s.maximum
+        if not low <= out <= high:
+            raise fail(_range_words(s.minimum, s.maximum))
     return out
+
+
+def _range_words(low: float | None, high: float | None) -> str:
+    if low is not None and high is not None:
+        return f"a value from {low:g} to {high:g}"
+    return f"a value >= {low:g}" if low is not None else f"a value <= {high:g}"
 
 
 def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -179,6 +191,12 @@ def load_settings(
             raise SettingsError(f"config file {path} does not exist") from None
         except tomllib.TOMLDecodeError as exc:
             raise SettingsError(f"config file {path} is not valid TOML: {exc}") from None
+        except UnicodeDecodeError as exc:
+            raise SettingsError(
+                f"config file {path} is not UTF-8 text (byte {exc.start}: {exc.reason})"
+            ) from None
+        except OSError as exc:
+            raise SettingsError(f"config file {path} cannot be read: {exc.strerror}") from None
     feeds = data.pop("feeds", [])
     recipients = data.pop("recipients", [])
     flat = _flatten(data)
@@ -191,6 +209,11 @@ def load_settings(
     sources: dict[str, str] = {}
     for s in SETTINGS:
         if overrides and s.name in overrides and overrides[s.name] is not None:
+            if s.secret:
+                # A value on the command line is visible to every user of the machine (ps).
+                raise SettingsError(
+                    f"{s.name}: secrets are not accepted on the command line; set {s.env}"
+                )
             values[s.name], sources[s.name] = _coerce(s, overrides[s.name], "command line"), "cli"
         elif s.env in env:
             values[s.name], sources[s.name] = _coerce(s, env[s.env], s.env), "env"

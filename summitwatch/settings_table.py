@@ -27,6 +27,7 @@ class Setting:
     secret: bool = False
     choices: tuple[str, ...] = ()
     minimum: float | None = None
+    maximum: float | None = None
 
     @property
     def env(self) -> str:
@@ -46,24 +47,52 @@ SETTINGS: tuple[Setting, ...] = (
         0.5,
         "Score at or above which an item is flagged.",
         minimum=0.0,
+        maximum=1.0,
     ),
     Setting(
-        "classifier.near_miss", "float", 0.2, "Lowest score shown among near misses.", minimum=0.0
+        "classifier.near_miss",
+        "float",
+        0.2,
+        "Lowest score shown among near misses.",
+        minimum=0.0,
+        maximum=1.0,
     ),
     Setting("classifier.seeds_dir", "str", "", "Folder of seed examples; empty = project seeds/."),
     Setting("classifier.cache_dir", "str", "", "Model cache folder; empty = user cache dir."),
     Setting(
-        "collector.interval_minutes", "int", 30, "Default polling interval per feed.", minimum=1
+        "collector.interval_minutes",
+        "int",
+        30,
+        "Default polling interval per feed.",
+        minimum=1,
+        maximum=10080,
     ),
-    Setting("collector.max_concurrency", "int", 50, "Feeds fetched at once.", minimum=1),
-    Setting("collector.per_host_concurrency", "int", 4, "Requests at once per host.", minimum=1),
-    Setting("collector.timeout_seconds", "float", 20.0, "Read timeout per request.", minimum=0.1),
+    Setting(
+        "collector.max_concurrency", "int", 50, "Feeds fetched at once.", minimum=1, maximum=1000
+    ),
+    Setting(
+        "collector.per_host_concurrency",
+        "int",
+        4,
+        "Requests at once per host.",
+        minimum=1,
+        maximum=64,
+    ),
+    Setting(
+        "collector.timeout_seconds",
+        "float",
+        20.0,
+        "Read timeout per request.",
+        minimum=0.1,
+        maximum=600,
+    ),
     Setting(
         "collector.max_body_mb",
         "float",
         10.0,
         "Largest feed body after decompression.",
         minimum=0.01,
+        maximum=1024,
     ),
     Setting(
         "collector.parse_workers",
@@ -71,9 +100,10 @@ SETTINGS: tuple[Setting, ...] = (
         -1,
         "Parser processes; -1 = one per core, 0 = none.",
         minimum=-1,
+        maximum=64,
     ),
     Setting("smtp.host", "str", "", "SMTP server; empty = write .eml files to the outbox dir."),
-    Setting("smtp.port", "int", 587, "SMTP port.", minimum=1),
+    Setting("smtp.port", "int", 587, "SMTP port.", minimum=1, maximum=65535),
     Setting(
         "smtp.security",
         "str",
@@ -98,15 +128,22 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("outbox.dir", "str", "outbox", "Folder for .eml digests when no SMTP is set."),
     Setting("digest.list_id", "str", "summitwatch.digest", "List-Id of the digests."),
     Setting("web.host", "str", "127.0.0.1", "Address the review UI binds to."),
-    Setting("web.port", "int", 8765, "Port of the review UI.", minimum=1),
+    Setting("web.port", "int", 8765, "Port of the review UI.", minimum=1, maximum=65535),
     Setting(
         "web.secret_key", "str", "", "Key signing session cookies (environment only).", secret=True
     ),
     Setting(
-        "web.allow_private_feeds",
+        "web.require_login",
+        "str",
+        "auto",
+        "Ask for a login: auto = only when the UI listens beyond loopback.",
+        choices=("auto", "true", "false"),
+    ),
+    Setting(
+        "collector.allow_private_networks",
         "bool",
         False,
-        "Allow feed URLs on private or loopback addresses in the UI.",
+        "Fetch from private, loopback and link-local addresses (feeds, redirects, full text).",
     ),
     Setting(
         "runner.mode",
@@ -125,12 +162,21 @@ def render_value(value: Any) -> str:
     return str(value)
 
 
+def _range_words(s: Setting) -> str:
+    if s.minimum is None and s.maximum is None:
+        return ""
+    low = "" if s.minimum is None else f"{s.minimum:g}"
+    high = "" if s.maximum is None else f"{s.maximum:g}"
+    return f" Range: {low} to {high}." if low and high else f" At least {low}." if low else ""
+
+
 def reference_markdown() -> str:
     """The configuration reference table of the README, generated from ``SETTINGS``."""
     rows = ["| key | environment | type | default | meaning |", "|---|---|---|---|---|"]
     for s in SETTINGS:
         default = render_value(s.default) if s.default not in ("", []) else "(empty)"
         extra = f" One of: {', '.join(s.choices)}." if s.choices else ""
+        extra += _range_words(s)
         secret = " Secret: environment only, never printed." if s.secret else ""
         rows.append(
             f"| `{s.name}` | `{s.env}` | {s.type} | `{default}` | {s.help}{extra}{secret} |"

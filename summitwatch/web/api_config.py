@@ -69,7 +69,7 @@ async def add_feed(request: Request, body: FeedIn) -> FeedAdded:
 @router.post("/feeds/check", response_model=FeedCheckOut, tags=["feeds"])
 async def check(request: Request, body: CheckIn) -> FeedCheckOut:
     """Fetch and parse a feed URL without storing anything."""
-    allow = bool(app_of(request).settings["web.allow_private_feeds"])
+    allow = bool(app_of(request).settings["collector.allow_private_networks"])
     try:
         found = await check_feed(
             body.url, allow_private=allow, **request.app.state.feed_check_options

@@ -1,7 +1,7 @@
 """Vetting a feed URL typed into the UI: address policy, then a live fetch and parse.
 
 A URL is refused when its host resolves to a private, loopback, link-local, multicast, reserved
-or unspecified address (unless ``web.allow_private_feeds``), so the UI cannot be used to probe the
+or unspecified address (unless ``collector.allow_private_networks``), so the UI cannot be used to probe the
 network it runs in. Redirects are followed by hand, at most five, and each hop is vetted the same
 way. Each request is pinned to the address that was vetted (the Host header and TLS SNI keep the
 name), so a DNS answer that changes between the check and the connection cannot slip through.
@@ -99,7 +99,7 @@ async def vet(
             if why is not None and not (permit and permit(address)):
                 raise FeedCheckError(
                     f"{url}: {host} resolves to {address}, {why}; feeds on private networks "
-                    "are refused (setting web.allow_private_feeds)"
+                    "are refused (setting collector.allow_private_networks)"
                 )
     return addresses[0]
 

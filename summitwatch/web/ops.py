@@ -75,7 +75,7 @@ async def add_feed(
 
     The address policy applies even with ``skip_check``: only the parse may be skipped.
     """
-    allow = bool(application.settings["web.allow_private_feeds"])
+    allow = bool(application.settings["collector.allow_private_networks"])
     url = url.strip()
     check: FeedCheck | None = None
     try:
@@ -109,7 +109,7 @@ async def import_opml(
         entries = parse_opml(data)
     except OpmlError as exc:
         raise OpError(f"OPML file: {exc}") from None
-    allow = bool(application.settings["web.allow_private_feeds"])
+    allow = bool(application.settings["collector.allow_private_networks"])
     limit = asyncio.Semaphore(20)
 
     async def vetted(url: str) -> str | None:

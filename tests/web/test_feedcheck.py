@@ -203,7 +203,7 @@ def test_check_without_storing(open_client: TestClient, application: App, server
 
 
 def test_setting_allows_private_feeds(tmp_path: Path, model_cache: Path, server: str) -> None:
-    application = make_app(tmp_path, model_cache, **{"web.allow_private_feeds": "true"})
+    application = make_app(tmp_path, model_cache, **{"collector.allow_private_networks": "true"})
     with TestClient(create_app(application), base_url=BASE) as c:
         token = csrf_token(c, "/settings/feeds")
         page = c.post("/settings/feeds", data={"url": server + "/rss", "csrf_token": token})
