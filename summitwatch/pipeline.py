@@ -13,10 +13,13 @@ nothing. The embedded runner (``collect``, ``classify_pending``, ``build_digests
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from alerts import (
     DeliveryReport,
@@ -28,7 +31,9 @@ from summitwatch.digests import DigestPlan, build_digests, deliver
 from summitwatch.records import ItemText
 from summitwatch.storage import catalog, work
 from summitwatch.storage import items as item_store
-from summitwatch.storage.db import utcnow
+from summitwatch.storage.db import one_line, utcnow
+
+log = logging.getLogger("summitwatch.pipeline")
 
 
 def fetch_settings(app: App) -> FetchSettings:
@@ -108,7 +113,15 @@ async def collect_async(
     async with FeedFetcher(settings or fetch_settings(app), transport=transport) as fetcher:
         async for result in fetcher.fetch_many([state for _, state in due]):
             feed_id, state = ids[result.url]
-            new_ids = record_poll(app, feed_id, result)
+            try:
+                # off the event loop, so the fetches in flight go on while this feed is written
+                new_ids = await asyncio.to_thread(record_poll, app, feed_id, result)
+            except SQLAlchemyError as exc:
+                # one feed the database cannot take costs that feed this cycle, not the others
+                log.error("feed %s not stored: %s", result.url, one_line(exc))
+                report.feeds += 1
+                report.errors.append((result.url, f"not stored: {one_line(exc)}"))
+                continue
             if state.full_text:
                 for item_id in new_ids:
                     await extract_full_text(app, fetcher, item_id)

@@ -9,6 +9,8 @@ database, so a fresh machine needs no separate step.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -32,6 +34,68 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+# C0 controls but tab, newline and carriage return, and lone surrogates: PostgreSQL refuses NUL in
+# text and psycopg cannot encode a surrogate, so one such character in a feed title would fail a
+# whole batch; SQLite would store them and hand them to every page and digest.
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+
+
+def clean_text(value: str) -> str:
+    """``value`` without the characters a database (or a reader) cannot take."""
+    if _UNSTORABLE.search(value) is None:
+        return value
+    return _UNSTORABLE.sub(lambda m: "" if m.group() < "\ud800" else "\ufffd", value)
+
+
+def _clean_value(value: Any) -> Any:
+    return clean_text(value) if isinstance(value, str) else value
+
+
+def _clean_group(group: Any) -> Any:
+    if isinstance(group, dict):
+        return {k: _clean_value(v) for k, v in group.items()}
+    if isinstance(group, list | tuple):
+        return type(group)(_clean_value(v) for v in group)
+    return group
+
+
+def _clean_json(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {clean_text(str(k)): _clean_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean_json(v) for v in value]
+    return value
+
+
+def _json_serializer(value: Any) -> str:
+    # JSON columns are serialised before the cursor sees them, with controls escaped as \u0000,
+    # which would come back as the raw character; clean the values first
+    return json.dumps(_clean_json(value))
+
+
+def _clean_parameters(
+    conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool
+) -> tuple[str, Any]:
+    """Every text bound into every statement passes here: the one storage boundary, on both
+    databases, whatever table or code path writes it (JSON values are cleaned as they are
+    serialised, by ``_json_serializer``)."""
+    # a batch of SQLAlchemy's "insertmanyvalues" arrives flagged executemany but as one group
+    # (a dict for PostgreSQL, a tuple for SQLite), so the shape decides, not the flag
+    if isinstance(parameters, list) and parameters and isinstance(parameters[0], dict | tuple):
+        return statement, [_clean_group(group) for group in parameters]
+    return statement, _clean_group(parameters)
+
+
+def one_line(exc: BaseException) -> str:
+    """A database error as one line a user can read (the driver's message, not SQLAlchemy's
+    statement dump and background link)."""
+    orig = getattr(exc, "orig", None) or exc
+    lines = str(orig).strip().splitlines()
+    return lines[0] if lines else type(orig).__name__
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
@@ -49,14 +113,18 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(parsed, connect_args={"timeout": 30})
+        engine = create_engine(
+            parsed, connect_args={"timeout": 30}, json_serializer=_json_serializer
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    if parsed.get_backend_name() == "postgresql":
+    elif parsed.get_backend_name() == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        return create_engine(parsed, pool_pre_ping=True)
-    raise SettingsError(f"database.url = {url!r}: expected sqlite:/// or postgresql:// URL")
+        engine = create_engine(parsed, pool_pre_ping=True, json_serializer=_json_serializer)
+    else:
+        raise SettingsError(f"database.url = {url!r}: expected sqlite:/// or postgresql:// URL")
+    event.listen(engine, "before_cursor_execute", _clean_parameters, retval=True)
+    return engine
 
 
 def alembic_config(engine: Engine) -> Config:

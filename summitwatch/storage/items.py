@@ -11,6 +11,7 @@ step (retried jobs, several workers) leave the same rows as one run.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import fields
 from datetime import datetime, timedelta
@@ -18,14 +19,17 @@ from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from classifier.verdict import Evidence
 from classifier.verdict import Verdict as ClassifierVerdict
 from collectors import Entry, FetchResult
 from summitwatch.records import ItemText, ItemView, VerdictRecord
-from summitwatch.storage.db import Database, utcnow
+from summitwatch.storage.db import Database, one_line, utcnow
 from summitwatch.storage.models import Feed, Item, Verdict
+
+log = logging.getLogger("summitwatch.storage")
 
 
 def dedup_key(entry: Entry) -> str:
@@ -108,7 +112,8 @@ def insert_entries(
                 "published": e.published,
                 "published_is_fallback": e.published_is_fallback,
                 "updated": e.updated,
-                "language": e.language,
+                # a language tag longer than the column (seen: private-use tags) keeps its head
+                "language": e.language[:20] if e.language else e.language,
                 "authors": list(e.authors),
                 "first_seen_at": now,
                 "flagged": False,
@@ -119,13 +124,27 @@ def insert_entries(
         return []
     known = set(s.scalars(select(Item.dedup_key).where(Item.dedup_key.in_(list(rows)))))
     fresh = [row for key, row in rows.items() if key not in known]
+    if not fresh:
+        return []
+    stmt = (
+        _insert(s)(Item)
+        .on_conflict_do_nothing(index_elements=["dedup_key"])
+        .returning(Item.id, sort_by_parameter_order=True)
+    )
+    try:
+        # one statement for the whole batch (the driver sends it as multi-row VALUES); inside a
+        # savepoint so a row the database refuses costs a retry, not the feed's other items
+        with s.begin_nested():
+            return [int(i) for i in s.scalars(stmt, fresh) if i is not None]
+    except DBAPIError:
+        pass
     new_ids: list[int] = []
-    insert = _insert(s)
     for row in fresh:
-        stmt = insert(Item).values(**row).on_conflict_do_nothing(index_elements=["dedup_key"])
-        inserted = s.execute(stmt.returning(Item.id)).scalar()
-        if inserted is not None:
-            new_ids.append(int(inserted))
+        try:
+            with s.begin_nested():
+                new_ids.extend(int(i) for i in s.scalars(stmt, [row]) if i is not None)
+        except DBAPIError as exc:
+            log.warning("entry %s of feed %s not stored: %s", row["uid"], feed_id, one_line(exc))
     return new_ids
 
 
