@@ -152,10 +152,14 @@ def run(
     if once:
         report = pipeline.run_cycle(application)
         console.print(report.collect.line())
+        built = [plan for plan in report.digests if plan.error is None]
         console.print(
             f"{report.scored} items scored, {report.flagged} flagged; "
-            f"{len(report.digests)} digests built; delivery: {report.delivery}"
+            f"{len(built)} digests built; delivery: {report.delivery}"
         )
+        for plan in report.digests:
+            if plan.error is not None:
+                console.print(f"digest for {plan.recipient} not built: {plan.error}", markup=False)
         return
     run_forever(application, console)
 

@@ -21,7 +21,9 @@ def run_digest(
         return
     plans = digests.build_digests(app, datetime.now(UTC), dry_run=dry_run, force=force)
     for plan in plans:
-        if plan.subject is None:
+        if plan.error is not None:
+            console.print(f"{plan.recipient}: digest not built: {plan.error}", markup=False)
+        elif plan.subject is None:
             console.print(f"{plan.recipient}: nothing new for {plan.period} (no digest)")
         else:
             verb = "would send" if dry_run else "built"

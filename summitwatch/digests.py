@@ -9,6 +9,7 @@ a message is marked sent in the transaction that records the server's acceptance
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -33,6 +34,8 @@ from summitwatch.records import ItemView, RecipientRecord
 from summitwatch.storage import catalog, outbox
 from summitwatch.storage import items as item_store
 from summitwatch.storage.db import utcnow
+
+log = logging.getLogger("summitwatch.digests")
 
 
 def to_digest_item(view: ItemView) -> DigestItem:
@@ -77,6 +80,7 @@ class DigestPlan:
     items: int
     subject: str | None
     outbox_id: int | None
+    error: str | None = None  # why this recipient's digest could not be built this time
 
 
 @dataclass(frozen=True)
@@ -188,10 +192,25 @@ def build_digests(
     """Build each recipient's due digest into the outbox (``force``: due now regardless)."""
     ctx = _digest_context(app, now or utcnow())
     plans = (
-        _build_one(app, record, ctx, dry_run=dry_run, force=force)
+        _build_isolated(app, record, ctx, dry_run=dry_run, force=force)
         for record in catalog.list_recipients(app.db)
     )
     return [plan for plan in plans if plan is not None]
+
+
+def _build_isolated(
+    app: App, record: RecipientRecord, ctx: _DigestContext, *, dry_run: bool, force: bool
+) -> DigestPlan | None:
+    """One recipient's digest; a recipient that fails is logged and returned as a plan with an
+    error, its period left unbuilt (tried again next time), and the others go on."""
+    try:
+        return _build_one(app, record, ctx, dry_run=dry_run, force=force)
+    except Exception as exc:
+        # any failure here is this recipient's (a bad address, a template or data problem):
+        # it must not cost every recipient listed after it their digest
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        log.error("digest for %s not built: %s", record.email, reason)
+        return DigestPlan(record.email, "", 0, 0, None, None, error=reason)
 
 
 def _transport(app: App) -> Any:

@@ -49,6 +49,9 @@ def digest_job(app: App, console: Console) -> None:
         plans = digests.build_digests(app)
         delivery = digests.deliver(app)
         for plan in plans:
+            if plan.error is not None:
+                console.print(f"digest for {plan.recipient} not built: {plan.error}", markup=False)
+                continue
             console.print(
                 f"digest for {plan.recipient} ({plan.period}): "
                 f"{plan.events} events; delivery {delivery}"

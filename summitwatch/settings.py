@@ -27,6 +27,7 @@ from typing import Annotated, Any
 import platformdirs
 from pydantic import Field, StrictInt, StrictStr, TypeAdapter, ValidationError
 
+from alerts.addresses import AddressError, check_address
 from summitwatch.settings_table import (
     BY_NAME,
     ENV_PREFIX,
@@ -236,13 +237,13 @@ def load_settings(
 
 def _check_sender(value: str) -> None:
     _, address = parseaddr(value)
-    local, at, domain = address.rpartition("@")
-    plausible = bool(at and local and ("." in domain or domain == "localhost"))
-    if not plausible or any(c.isspace() or c in "<>" for c in address):
+    try:
+        check_address(address, "sender")
+    except AddressError as exc:
         raise SettingsError(
-            f"smtp.sender: {value!r} is not an email address "
+            f"smtp.sender = {value!r}: not an email address: {exc.reason} "
             "(expected 'Name <name@example.org>' or 'name@example.org')"
-        )
+        ) from None
 
 
 def normalise_countries(

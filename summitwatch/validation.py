@@ -7,14 +7,13 @@ line naming the key, the value and what is allowed.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from alerts.addresses import AddressError, check_address
 from summitwatch.settings import SettingsError
 
-EMAIL = re.compile(r"^[^@\s<>\"',;]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?\.[A-Za-z]{2,}$")
 DIGEST_LANGS = ("en", "fr")
 
 
@@ -23,9 +22,10 @@ def validate_recipient(entry: Mapping[str, Any], where: str = "recipient") -> di
 
     out: dict[str, Any] = {}
     email = str(entry.get("email", "")).strip()
-    if not EMAIL.match(email):
-        raise SettingsError(f"{where}.email = {email!r}: expected an address like name@example.org")
-    out["email"] = email
+    try:
+        out["email"] = check_address(email, "recipient")
+    except AddressError as exc:
+        raise SettingsError(f"{where}.email: {exc}") from None
     timezone = str(entry.get("timezone", "UTC"))
     try:
         ZoneInfo(timezone)

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from summitwatch import pipeline
 from summitwatch.app import open_app
-from summitwatch.demo import serve_folder
+from summitwatch.demo import DEMO_FEEDS, serve_folder
+from summitwatch.storage import catalog
 from summitwatch.storage.models import Item
+from tests.summitwatch.test_pipeline import Inbox, _free_port, make_app
 
 RSS = """<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>{channel}</title><link>https://news.example/</link>
@@ -55,3 +58,25 @@ def test_a_nul_byte_in_one_feed_costs_nothing(tmp_path: Path, db_url: str, model
         titles = sorted(s.scalars(select(Item.title)))
     assert "Tokayev visits" in titles and not any("\x00" in t for t in titles)
     app.db.dispose()
+
+
+def test_one_bad_recipient_does_not_block_the_others(
+    tmp_path: Path, db_url: str, model_cache: Path
+) -> None:
+    """A recipient stored before addresses were checked as they are now (``a..b@``) fails its
+    own digest, which is reported; the recipient listed after it still gets theirs."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    try:
+        with serve_folder(DEMO_FEEDS) as feeds_url:
+            app = make_app(tmp_path, db_url, model_cache, feeds_url, controller.port)
+            catalog.upsert_recipient(app.db, "a..b@example.org", {"schedule": "daily 07:00"})
+            report = pipeline.run_cycle(app, force_digest=True)
+        errors = {plan.recipient: plan.error for plan in report.digests}
+        assert "two periods in a row" in str(errors["a..b@example.org"])
+        assert errors["desk@example.org"] is None
+        assert [rcpt for rcpt, _ in inbox.messages] == [["desk@example.org"]]
+        app.close()
+    finally:
+        controller.stop()

@@ -55,7 +55,20 @@ def test_precedence(tmp_path: Path, file_value, env_value, cli_value, expected, 
         ('[watch]\ncountries = ["XX"]\n', {}, "unknown country code 'XX'"),
         ('[classifier]\nthreshold = "high"\n', {}, "classifier.threshold = 'high'"),
         ('[smtp]\nsecurity = "ssl"\n', {}, "one of starttls, tls, none"),
-        ("[collector]\nmax_concurrency = 0\n", {}, "a value >= 1"),
+        ("[collector]\nmax_concurrency = 0\n", {}, "a value from 1 to 1000"),
+        ("[classifier]\nthreshold = 1.5\n", {}, "classifier.threshold = 1.5"),
+        ("[classifier]\nthreshold = 7\n", {}, "a value from 0 to 1"),
+        ("[collector]\nmax_body_mb = nan\n", {}, "expected a finite number"),
+        ("[collector]\nmax_body_mb = inf\n", {}, "expected a finite number"),
+        ("[collector]\nmax_body_mb = 1e12\n", {}, "a value from 0.01 to 1024"),
+        ("[web]\nport = 70000\n", {}, "web.port = 70000"),
+        ("[collector]\nparse_workers = 100000\n", {}, "a value from -1 to 64"),
+        ("", {"SUMMITWATCH_COLLECTOR_MAX_BODY_MB": "NaN"}, "SUMMITWATCH_COLLECTOR_MAX_BODY_MB"),
+        (
+            "",
+            {"SUMMITWATCH_SMTP_SENDER": "josé@example.org"},
+            "smtp.sender = 'josé@example.org': not an email address",
+        ),
         ("[clasifier]\nthreshold = 0.5\n", {}, "did you mean classifier.threshold?"),
         ('[smtp]\npassword = "x"\n', {}, "secrets come from the environment"),
         ("[watch\n", {}, "is not valid TOML"),
@@ -67,6 +80,15 @@ def test_precedence(tmp_path: Path, file_value, env_value, cli_value, expected, 
         "not-a-number",
         "bad-choice",
         "below-minimum",
+        "threshold-above-one",
+        "threshold-seven",
+        "nan",
+        "infinity",
+        "body-1e12",
+        "port-70000",
+        "parse-workers-100000",
+        "nan-from-env",
+        "sender-non-ascii",
         "unknown-key",
         "secret-in-file",
         "bad-toml",
@@ -78,6 +100,21 @@ def test_bad_values_give_one_clear_line(tmp_path: Path, text: str, env, message:
         load_settings(write(tmp_path, text), None, env, validate_country=check_country)
     assert message in str(info.value)
     assert "\n" not in str(info.value)
+
+
+def test_a_config_file_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "summitwatch.toml"
+    path.write_bytes('[watch]\ncountries = ["KZ"] # Kazakhstan, café\n'.encode("latin-1"))
+    with pytest.raises(SettingsError) as info:
+        load_settings(path, None, {})
+    assert str(info.value).startswith(f"config file {path} is not UTF-8 text")
+
+
+def test_secrets_are_refused_on_the_command_line(tmp_path: Path) -> None:
+    """A value on the command line shows in ``ps`` to every user of the machine."""
+    with pytest.raises(SettingsError) as info:
+        load_settings(write(tmp_path, ""), {"smtp.password": "hunter2"}, {})
+    assert "SUMMITWATCH_SMTP_PASSWORD" in str(info.value) and "hunter2" not in str(info.value)
 
 
 def test_secrets_are_masked_and_come_from_env(tmp_path: Path) -> None:
@@ -159,5 +196,5 @@ def test_sender_accepts_name_and_address(value: str, expected: tuple[str | None,
     ],
 )
 def test_bad_sender_is_one_clear_error(value: str) -> None:
-    with pytest.raises(SettingsError, match=r"smtp\.sender: .* is not an email address"):
+    with pytest.raises(SettingsError, match=r"smtp\.sender = .*: not an email address: "):
         load_settings(None, {"smtp.sender": value}, {}, validate_country=check_country)
