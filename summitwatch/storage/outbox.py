@@ -4,8 +4,12 @@ Exactly-once delivery rests on three rules. Building a digest inserts its render
 unique (recipient, period) key, so a second build of the same period is a no-op. A sender claims
 a pending message by moving it to ``sending`` in its own transaction (with a lease time), so two
 senders never hold the same message. The items of a message are marked as digested in the same
-transaction that marks the message ``sent``, right after the server accepted it: the only window
-for a duplicate is between the server's "250 OK" and that commit. A sender that dies while
+transaction that marks the message ``sent``, right after the server accepted it. SMTP itself leaves
+one window (RFC 1047): a sender that dies after the server took the message's final dot but before
+it read the "250 OK" cannot know whether the server kept it, and the message is sent again once
+the lease expires, with the same Message-ID (it is stored built), which is what receiving systems
+deduplicate on. Delivery is therefore at least once, and exactly once except in that window; a
+lost digest is worse for an analyst than a repeated one with the same id. A sender that dies while
 holding a claim leaves a ``sending`` row whose lease expires; it is then retried. A worker's
 delivery job (``JobOutbox``) signs its lease with its job id, so the same job, retried after its
 worker died, takes the lease back at once instead of waiting for it to expire.

@@ -1,5 +1,6 @@
 """A scriptable SMTP server handler for the alerts tests: per message, accept it, answer 421 or
-550, or drop the connection after the data arrived but before replying."""
+550, drop the connection after the data arrived but before replying, or keep the message and
+stall before its 250 (the SMTP duplicate window of RFC 1047)."""
 
 from __future__ import annotations
 
@@ -37,6 +38,8 @@ class ScriptedHandler:
     # When set, RCPT waits for `gate` to open: a sender can be caught (and killed) mid-session.
     gate: threading.Event | None = None
     holding: threading.Event = field(default_factory=threading.Event)
+    # A "stall" keeps the message, then waits for `release` before answering 250.
+    release: threading.Event = field(default_factory=threading.Event)
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
@@ -55,6 +58,15 @@ class ScriptedHandler:
                 data = bytes(envelope.original_content or envelope.content)
                 self.accepted.append(Received(envelope.mail_from, list(envelope.rcpt_tos), data))
                 return "250 2.0.0 Message accepted"
+            if action == "stall":
+                data = bytes(envelope.original_content or envelope.content)
+                self.accepted.append(Received(envelope.mail_from, list(envelope.rcpt_tos), data))
+                self.holding.set()
+        if action == "stall":
+            while not self.release.is_set():
+                await asyncio.sleep(0.02)
+            return "250 2.0.0 Message accepted"
+        with self.lock:
             if action == "drop":
                 self.dropped += 1
                 server.transport.close()

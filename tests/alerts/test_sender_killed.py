@@ -61,3 +61,24 @@ def test_killed_sender_then_restart_delivers_once(smtp_server: SmtpServer, tmp_p
     (received,) = smtp_server.handler.accepted
     assert parse(received.data)["Message-ID"] == parse(raw)["Message-ID"]
     assert store.row(row_id)[:2] == ("sent", 1)
+
+
+def test_killed_between_the_servers_copy_and_its_250_resends_the_same_message_id(
+    smtp_server: SmtpServer, tmp_path: Path
+) -> None:
+    """The one window SMTP leaves (RFC 1047): the server has the message, the sender dies
+    before the 250. SummitWatch resends after the lease, and the copy carries the same
+    Message-ID, so mail systems and clients that deduplicate on it show one digest."""
+    db = tmp_path / "outbox.db"
+    store = SqliteOutbox(db)
+    row_id = store.add("analyst@example.org", group_and_build())
+    smtp_server.handler.script.append("stall")
+    child = _sender(db, smtp_server.port, T0)
+    assert smtp_server.handler.holding.wait(30), "the sender never reached the server"
+    child.kill()
+    child.wait(timeout=30)
+    smtp_server.handler.release.set()
+    assert store.row(row_id)[0] == "pending"
+    assert _run(db, smtp_server.port, T0 + LEASE) == "sent=1 retry=0 failed=0"
+    first, second = smtp_server.handler.accepted
+    assert parse(first.data)["Message-ID"] == parse(second.data)["Message-ID"]
