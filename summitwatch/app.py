@@ -75,11 +75,13 @@ class App:
         self.db.dispose()
 
 
-def open_app(
+def check_config(
     config: str | Path | None = None,
     overrides: Mapping[str, Any] | None = None,
     env: Mapping[str, str] | None = None,
-) -> App:
+) -> tuple[Settings, list[dict[str, Any]], list[dict[str, Any]]]:
+    """Every setting and every ``[[feeds]]`` / ``[[recipients]]`` entry checked, without opening
+    the database: (settings, feeds, recipients); the first bad value is a ``SettingsError``."""
     settings = load_settings(config, overrides, env, validate_country=country_problem)
     feeds = [validate_feed(f, f"feeds[{n}]") for n, f in enumerate(settings.feeds)]
     recipients = []
@@ -91,6 +93,15 @@ def open_app(
                 entry["countries"], f"{where}.countries", country_problem
             )
         recipients.append(checked)
+    return settings, feeds, recipients
+
+
+def open_app(
+    config: str | Path | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    env: Mapping[str, str] | None = None,
+) -> App:
+    settings, feeds, recipients = check_config(config, overrides, env)
     db = open_database(settings.database_url)
     catalog.sync_from_settings(db, settings["watch.countries"], feeds, recipients)
     return App(settings, db)

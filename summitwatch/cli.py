@@ -9,6 +9,7 @@ the management sub-commands (feeds, countries, recipients, config, db) live in
 from __future__ import annotations
 
 import json
+import socket
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,10 +17,12 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from summitwatch import cli_manage, pipeline, review_tui, users
 from summitwatch.app import App, open_app
 from summitwatch.settings import SettingsError
+from summitwatch.storage.db import one_line
 from summitwatch.workers import commands as worker_commands
 
 console = Console()
@@ -225,11 +228,28 @@ def serve(
 
     application = get_app(ctx)
     bind = host or str(application.settings["web.host"])
-    uvicorn.run(
-        create_app(application, bind_host=bind),
-        host=bind,
-        port=port or int(application.settings["web.port"]),
-    )
+    where = port or int(application.settings["web.port"])
+    listener = listen(bind, where)
+    server = uvicorn.Server(uvicorn.Config(create_app(application, bind_host=bind)))
+    shown = f"[{bind}]" if ":" in bind else bind
+    console.print(f"review UI on http://{shown}:{where}/ (Ctrl+C stops it)", markup=False)
+    server.run(sockets=[listener])
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host``:``port`` before the server starts, so an address in use or
+    not on this machine is one line, not uvicorn's log and exit."""
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host.strip("[]"), port))
+    except OSError as exc:
+        raise SettingsError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    except OverflowError:
+        raise SettingsError(f"cannot listen on {host}:{port}: not a port") from None
+    sock.set_inheritable(True)
+    return sock
 
 
 @app.command()
@@ -267,8 +287,9 @@ def _user_errors() -> tuple[type[Exception], ...]:
     from alerts.schedule import ScheduleError
     from classifier.verdict import TrainingDataError
     from collectors.opml import OpmlError
+    from summitwatch.storage.db import StorageError
 
-    return (SettingsError, TrainingDataError, ScheduleError, OpmlError, AddressError)
+    return (SettingsError, TrainingDataError, ScheduleError, OpmlError, AddressError, StorageError)
 
 
 USER_ERRORS = _user_errors()
@@ -278,10 +299,18 @@ def main() -> None:
     try:
         app()
     except USER_ERRORS as exc:
-        err.print(f"error: {exc}", markup=False, highlight=False)
+        err.print(f"error: {exc}", markup=False, highlight=False, soft_wrap=True)
         raise SystemExit(2) from None
     except FileNotFoundError as exc:
-        err.print(f"error: {exc.strerror}: {exc.filename}", markup=False, highlight=False)
+        err.print(
+            f"error: {exc.strerror}: {exc.filename}", markup=False, highlight=False, soft_wrap=True
+        )
+        raise SystemExit(2) from None
+    except (OperationalError, InterfaceError) as exc:
+        # the database went away or locked up after it was opened: still the user's to fix
+        err.print(
+            f"error: database: {one_line(exc)}", markup=False, highlight=False, soft_wrap=True
+        )
         raise SystemExit(2) from None
 
 

@@ -19,6 +19,7 @@ from summitwatch.settings import SettingsError
 from summitwatch.storage import catalog
 
 console = Console()
+err = Console(stderr=True)
 feeds = typer.Typer(no_args_is_help=True, help="List, add, remove, import and export feeds.")
 countries = typer.Typer(no_args_is_help=True, help="Watched countries.")
 recipients = typer.Typer(no_args_is_help=True, help="Digest recipients.")
@@ -79,8 +80,6 @@ def feeds_add(
     interval_minutes: Annotated[int | None, typer.Option(min=1)] = None,
 ) -> None:
     """Add a feed by URL."""
-    if not url.startswith(("http://", "https://")):
-        raise SettingsError(f"feed url {url!r}: expected an http:// or https:// URL")
     record, created = catalog.add_feed(
         _app(ctx).db, url, name=name, full_text=full_text, interval_minutes=interval_minutes
     )
@@ -104,18 +103,25 @@ def feeds_import(ctx: typer.Context, opml: Path) -> None:
         entries = parse_opml(opml.read_bytes())
     except OpmlError as exc:
         raise SettingsError(f"{opml}: {exc}") from None
-    database, added = _app(ctx).db, 0
+    database, added, refused = _app(ctx).db, 0, 0
     for entry in entries:
-        _, created = catalog.add_feed(
-            database,
-            entry.url,
-            name=entry.title or "",
-            category=entry.category,
-            origin="opml",
-            revive=False,
-        )
+        try:
+            _, created = catalog.add_feed(
+                database,
+                entry.url,
+                name=entry.title or "",
+                category=entry.category,
+                origin="opml",
+                revive=False,
+            )
+        except SettingsError as exc:
+            # one bad outline costs that feed only; the rest of the file is imported
+            err.print(f"skipped: {exc}", markup=False, soft_wrap=True)
+            refused += 1
+            continue
         added += created
-    console.print(f"{len(entries)} feeds in {opml}, {added} added")
+    skipped = f", {refused} refused" if refused else ""
+    console.print(f"{len(entries)} feeds in {opml}, {added} added{skipped}")
 
 
 @feeds.command("export")
@@ -243,15 +249,28 @@ def recipients_remove(ctx: typer.Context, email: str) -> None:
 @config.command("show")
 def config_show(ctx: typer.Context) -> None:
     """The effective settings and where each value came from (secrets masked)."""
-    application = _app(ctx)
-    table = Table(title=f"Settings (file: {application.settings.config_path or 'none'})")
+    from summitwatch.app import check_config
+    from summitwatch.cli import Context
+    from summitwatch.storage import catalog
+    from summitwatch.storage.db import StorageError, open_database, shown_url
+
+    obj: Context = ctx.find_root().obj
+    settings, _, _ = check_config(obj.config, obj.overrides)
+    table = Table(title=f"Settings (file: {settings.config_path or 'none'})")
     for column in ("setting", "value", "source"):
         table.add_column(column, overflow="fold")
-    for name, value, source in application.settings.shown():
+    for name, value, source in settings.shown():
         table.add_row(name, value, source)
     console.print(table)
-    console.print(f"database: {application.settings.database_url}")
-    console.print("watched now (database): " + ", ".join(application.watched))
+    console.print(f"database: {shown_url(settings.database_url)}", markup=False)
+    # the settings are worth showing even when the database is the problem
+    try:
+        db = open_database(settings.database_url)
+    except StorageError as exc:
+        console.print(f"watched now (database): unknown, {exc}", markup=False, soft_wrap=True)
+        return
+    console.print("watched now (database): " + ", ".join(catalog.watched_countries(db)))
+    db.dispose()
 
 
 @config.command("reference")

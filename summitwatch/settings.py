@@ -53,6 +53,16 @@ __all__ = [
 ]
 
 
+def mask_password(url: str) -> str:
+    """``url`` with the password of its ``user:password@`` part, if any, shown as ``***``."""
+    scheme, sep, rest = url.partition("://")
+    authority, slash, path = rest.partition("/")
+    user, at, host = authority.rpartition("@")
+    if not (sep and at and ":" in user):
+        return url
+    return f"{scheme}://{user.partition(':')[0]}:***@{host}{slash}{path}"
+
+
 class SettingsError(ValueError):
     """A configuration value is wrong; the message is one line meant for the user."""
 
@@ -90,6 +100,8 @@ class Settings:
         for s in SETTINGS:
             value = self.values[s.name]
             text = ("********" if value else "(unset)") if s.secret else render_value(value)
+            if s.name == "database.url":
+                text = mask_password(text)
             rows.append((s.name, text, self.sources[s.name]))
         return rows
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from alerts.addresses import AddressError, check_address
@@ -58,10 +59,24 @@ def validate_recipient(entry: Mapping[str, Any], where: str = "recipient") -> di
     return out
 
 
+def check_feed_url(url: str, where: str = "feed url") -> str:
+    """The one check of a feed URL before it is stored (config, CLI, OPML, web UI): http(s), a
+    host, and no ``user:password@`` part, which every listing and export would show."""
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise SettingsError(f"{where} = {url!r}: expected an http:// or https:// URL")
+    if "@" in parts.netloc:
+        shown = f"{parts.scheme}://***@{parts.netloc.rpartition('@')[2]}{parts.path}"
+        raise SettingsError(
+            f"{where} = {shown!r}: URLs with a user name or password are refused "
+            "(they would show in every listing and export)"
+        )
+    return url
+
+
 def validate_feed(entry: Mapping[str, Any], where: str = "feed") -> dict[str, Any]:
-    url = str(entry.get("url", "")).strip()
-    if not url.startswith(("http://", "https://")):
-        raise SettingsError(f"{where}.url = {url!r}: expected an http:// or https:// URL")
+    url = check_feed_url(str(entry.get("url", "")), f"{where}.url")
     out = dict(entry)
     out["url"] = url
     interval = entry.get("interval_minutes")

@@ -19,6 +19,7 @@ from collectors import FeedState
 from summitwatch.records import FeedRecord, RecipientRecord
 from summitwatch.storage.db import Database, utcnow
 from summitwatch.storage.models import Feed, Item, Recipient, WatchedCountry
+from summitwatch.validation import check_feed_url
 
 
 def feed_record(feed: Feed, items_per_day: float = 0.0) -> FeedRecord:
@@ -77,7 +78,9 @@ def add_feed(
     origin: str = "cli",
     revive: bool = True,
 ) -> tuple[FeedRecord, bool]:
-    """Add a feed (or revive a removed one when ``revive``); returns (feed, created)."""
+    """Add a feed (or revive a removed one when ``revive``); returns (feed, created). A URL
+    ``check_feed_url`` refuses (another scheme, credentials in it) is a ``SettingsError``."""
+    url = check_feed_url(url)
     with db.session() as s:
         feed = s.scalar(select(Feed).where(Feed.url == url))
         if feed is not None:

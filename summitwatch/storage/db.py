@@ -21,10 +21,10 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from summitwatch.settings import SettingsError
+from summitwatch.settings import SettingsError, mask_password
 
 MIGRATIONS = Path(__file__).parent.parent / "migrations"
 
@@ -112,7 +112,10 @@ def make_engine(url: str) -> Engine:
         raise SettingsError(f"database.url = {url!r}: not a database URL") from None
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(parsed.database).expanduser().parent
+            if folder.exists() and not folder.is_dir():
+                raise StorageError(f"database {url}: {folder} is a file, not a folder")
+            folder.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
             parsed, connect_args={"timeout": 30}, json_serializer=_json_serializer
         )
@@ -160,8 +163,27 @@ class Database:
         self.engine.dispose()
 
 
+class StorageError(RuntimeError):
+    """The database cannot be opened, reached or written; the message is one line naming it."""
+
+
+def shown_url(url: str) -> str:
+    """``url`` fit to print: the password masked."""
+    return mask_password(url)
+
+
 def open_database(url: str, *, migrate: bool = True) -> Database:
-    engine = make_engine(url)
-    if migrate:
-        upgrade(engine)
+    """The database at ``url``, its schema brought up to date; a database that cannot be opened,
+    reached or written (a missing or read-only folder, a server down) is a ``StorageError``."""
+    try:
+        engine = make_engine(url)
+        if migrate:
+            upgrade(engine)
+        else:
+            with engine.connect():
+                pass
+    except OSError as exc:
+        raise StorageError(f"database {shown_url(url)}: {exc.strerror}: {exc.filename}") from None
+    except DBAPIError as exc:
+        raise StorageError(f"database {shown_url(url)}: {one_line(exc)}") from None
     return Database(engine)
