@@ -225,11 +225,18 @@ class ModelRecord(Base):
 
 
 class User(Base):
+    """A reviewer account of the web UI.
+
+    ``session_generation`` is copied into every session cookie at login; raising it (logout,
+    password change) makes every cookie issued before unusable, since cookies cannot be recalled.
+    """
+
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     password_hash: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class JobError(Base):

@@ -1,5 +1,5 @@
 """The review queues: filtered, keyset-paginated lists of items for the web UI, the terminal
-review and the exports, plus the two account queries behind the UI's login.
+review and the exports, plus the account queries behind the UI's login and sessions.
 
 Every list is ordered newest first on ``(published, id)`` and paginated by a cursor naming the
 last row shown, never by OFFSET, so page 2,000 costs what page 1 costs: the flagged queue walks
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from collectors import Entry
@@ -271,14 +271,45 @@ def password_hash(db: Database, name: str) -> str | None:
 
 
 def save_user(db: Database, name: str, hashed: str) -> bool:
-    """Create ``name`` or replace its password hash; True when the account is new."""
+    """Create ``name`` or replace its password hash; True when the account is new.
+
+    A new password ends every session of the account: whoever knew the old one may hold a cookie.
+    """
     with db.session() as s:
-        user = s.scalar(select(User).where(User.name == name))
-        if user is not None:
-            user.password_hash = hashed
+        if s.scalar(select(User.id).where(User.name == name)) is not None:
+            s.execute(
+                update(User)
+                .where(User.name == name)
+                .values(password_hash=hashed, session_generation=User.session_generation + 1)
+            )
             return False
         s.add(User(name=name, password_hash=hashed, created_at=datetime.now(UTC)))
         return True
+
+
+def delete_user(db: Database, name: str) -> bool:
+    """Remove the account; False when there was none. Its sessions end with the row."""
+    with db.session() as s:
+        user = s.scalar(select(User).where(User.name == name))
+        if user is not None:
+            s.delete(user)
+        return user is not None
+
+
+def session_generation(db: Database, name: str) -> int | None:
+    """The generation a session of ``name`` must carry to count; None when no such account."""
+    with db.session() as s:
+        return s.scalar(select(User.session_generation).where(User.name == name))
+
+
+def end_sessions(db: Database, name: str) -> None:
+    """Invalidate every session cookie ever issued to ``name`` (an atomic increment)."""
+    with db.session() as s:
+        s.execute(
+            update(User)
+            .where(User.name == name)
+            .values(session_generation=User.session_generation + 1)
+        )
 
 
 def user_names(db: Database) -> list[str]:

@@ -1,8 +1,10 @@
 """The reviewer's pages: the queue (and near misses, reviewed items), the item page, the review
-forms that work without JavaScript, and login/logout."""
+forms that work without JavaScript, and login (throttled) and logout (which ends the account's
+sessions everywhere)."""
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 from urllib.parse import urlencode, urlsplit
 
@@ -18,6 +20,7 @@ from summitwatch.web.render import render
 from summitwatch.web.security import csrf_protect, new_session, replace_session, reviewer
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
+log = logging.getLogger("summitwatch.web")
 VIEW_TITLES = {
     "queue": "Review queue",
     "near": "Near misses",
@@ -162,9 +165,7 @@ def undo_form(request: Request, item_id: int, next: Annotated[str, Form()] = "")
 
 @router.get("/login", include_in_schema=False)
 def login_page(request: Request, next: str = "/queue") -> Response:
-    from summitwatch.storage.queue import user_names
-
-    has_users = bool(user_names(app_of(request).db))
+    has_users = bool(queue.user_names(app_of(request).db))
     return render(
         request,
         "login.html",
@@ -182,23 +183,51 @@ def login(
     password: Annotated[str, Form(max_length=1000)],
     next: Annotated[str, Form()] = "/queue",
 ) -> Response:
-    from summitwatch.users import verify
+    from summitwatch.users import LoginThrottle, verify
 
-    if not verify(app_of(request).db, name, password):
-        return render(
-            request,
-            "login.html",
-            401,
-            title="Sign in",
-            next=local_target(next),
-            error="Wrong name or password.",
-            has_users=True,
+    db, account = app_of(request).db, name.strip()
+    address = request.client.host if request.client else "unknown"
+    throttle: LoginThrottle = request.app.state.login_throttle
+    # a locked account or address is refused before the password is looked at, so the right
+    # password does not get through either (and a guesser costs no Argon2 time)
+    refusal = throttle.locked(account, address)
+    if refusal is None and verify(db, account, password):
+        throttle.succeeded(account)
+        generation = queue.session_generation(db, account)
+        replace_session(request, new_session(account, generation))  # a new CSRF token, too
+        return RedirectResponse(local_target(next), 303)
+    if refusal is not None:
+        log.info("login refused, %s locked: account %r from %s", refusal.kind, account, address)
+    elif (refusal := throttle.failed(account, address)) is not None:
+        log.warning(
+            "too many failed logins: %s locked for %d s (account %r from %s)",
+            refusal.kind,
+            refusal.seconds,
+            account,
+            address,
         )
-    replace_session(request, new_session(name.strip()))  # a new CSRF token with the new user
-    return RedirectResponse(local_target(next), 303)
+    else:
+        log.info("failed login: account %r from %s", account, address)
+    response = render(
+        request,
+        "login.html",
+        401 if refusal is None else 429,
+        title="Sign in",
+        next=local_target(next),
+        error="Wrong name or password." if refusal is None else refusal.message,
+        has_users=True,
+    )
+    if refusal is not None:
+        response.headers["Retry-After"] = str(refusal.seconds)
+    return response
 
 
 @router.post("/logout", include_in_schema=False)
 def logout(request: Request) -> Response:
+    user = request.state.session.get("user")
+    if user:
+        # "log out everywhere": the cookie cannot be taken back, so its generation is retired;
+        # a copy of it (another device, a stolen one) stops working at the same moment
+        queue.end_sessions(app_of(request).db, str(user))
     replace_session(request, new_session())
     return RedirectResponse("/login" if request.state.guard.login_required else "/queue", 303)

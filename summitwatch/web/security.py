@@ -3,9 +3,13 @@
 A session is a small dict in a cookie signed with ``itsdangerous`` (the key comes from
 ``web.secret_key``, else a random one per process, which logs everyone out on restart). Each
 session carries a random CSRF token: forms send it in a hidden field, the JavaScript in the
-``X-CSRF-Token`` header, and every write is refused without it. When the UI is bound to anything
-but loopback, every page except the login page needs a signed-in user. On loopback the Host
-header must name loopback too, which stops DNS-rebinding pages from reaching the API.
+``X-CSRF-Token`` header, and every write is refused without it. A signed-in session also carries
+the account's ``session_generation``, checked on every request: logout, a new password or removing
+the account raises or drops it, so cookies issued before stop counting (a signed cookie cannot be
+recalled). ``web.require_login`` decides whether pages need a signed-in user: ``auto`` when the
+UI is bound beyond loopback, ``true`` always, ``false`` never (refused beyond loopback). On
+loopback the Host header must name a loopback address or ``localhost``, which stops
+DNS-rebinding pages from reaching the API. Failed logins are throttled by ``LoginThrottle``.
 """
 
 from __future__ import annotations
@@ -21,7 +25,10 @@ from urllib.parse import quote
 from fastapi import HTTPException, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
+
+from summitwatch.settings import SettingsError
 
 SESSION_COOKIE = "sw_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -29,7 +36,7 @@ CSRF_FIELD = "csrf_token"
 SESSION_AGE = 14 * 24 * 3600
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 OPEN_PATHS = ("/login", "/static/", "/healthz", "/feeds/confirmed.atom")
-LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+REQUIRE_LOGIN = ("auto", "true", "false")
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
@@ -47,19 +54,35 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+# a user name -> the account's current session generation, None when there is no such account
+GenerationOf = Callable[[str], int | None]
+
+
 @dataclass(frozen=True)
 class Guard:
     """The security policy of one running UI."""
 
     secret_key: str
     login_required: bool
-    allowed_hosts: frozenset[str] | None  # None: any Host header
+    loopback_only: bool  # the Host header must name loopback (bound to loopback)
 
     @classmethod
-    def for_bind(cls, bind_host: str, secret_key: str) -> Guard:
-        key = secret_key or secrets.token_urlsafe(32)
+    def for_bind(cls, bind_host: str, secret_key: str, require_login: str = "auto") -> Guard:
+        """The policy for a server listening on ``bind_host``; SettingsError for a policy that
+        would leave a UI reachable from the network without a login."""
+        if require_login not in REQUIRE_LOGIN:
+            raise SettingsError(
+                f"web.require_login = {require_login!r}: expected one of {', '.join(REQUIRE_LOGIN)}"
+            )
         loopback = is_loopback(bind_host)
-        return cls(key, not loopback, LOOPBACK_NAMES if loopback else None)
+        if require_login == "false" and not loopback:
+            raise SettingsError(
+                f"web.require_login = false refused: the UI would listen on {bind_host}, beyond "
+                "loopback, where anyone who reaches it could review and change settings; use "
+                "auto or true, or bind to 127.0.0.1"
+            )
+        required = require_login == "true" or (require_login == "auto" and not loopback)
+        return cls(secret_key or secrets.token_urlsafe(32), required, loopback)
 
     @property
     def serializer(self) -> URLSafeTimedSerializer:
@@ -79,11 +102,27 @@ class Guard:
         return hmac.new(self.secret_key.encode(), b"atom-feed", "sha256").hexdigest()[:32]
 
     def host_allowed(self, hostname: str | None) -> bool:
-        return self.allowed_hosts is None or (hostname or "").lower() in self.allowed_hosts
+        # any loopback address: `serve --host 127.0.0.2` must answer to its own address, while
+        # a rebinding page's Host (a public name) is still refused
+        return not self.loopback_only or is_loopback(hostname or "")
 
 
-def new_session(user: str | None = None) -> dict[str, Any]:
-    return {"csrf": secrets.token_urlsafe(32), "user": user}
+def new_session(user: str | None = None, generation: int | None = None) -> dict[str, Any]:
+    """A session with a fresh CSRF token; a signed-in one names the account's generation."""
+    return {"csrf": secrets.token_urlsafe(32), "user": user, "gen": generation}
+
+
+async def _current(
+    guard: Guard, cookie: str | None, generation_of: GenerationOf
+) -> dict[str, Any] | None:
+    """The cookie's session, or None when it is missing, forged, expired or revoked."""
+    session = guard.load(cookie)
+    user = session.get("user") if session else None
+    if session is None or not user:
+        return session
+    # one indexed lookup per request, in a worker thread: revocation must be immediate
+    current = await run_in_threadpool(generation_of, str(user))
+    return session if current is not None and session.get("gen") == current else None
 
 
 def reviewer(request: Request) -> str:
@@ -105,7 +144,7 @@ def _harden(response: Response) -> Response:
 
 
 def middleware(
-    guard: Guard,
+    guard: Guard, generation_of: GenerationOf
 ) -> Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]:
     async def guard_request(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
@@ -113,10 +152,12 @@ def middleware(
         if not guard.host_allowed(request.url.hostname):
             return _harden(
                 PlainTextResponse(
-                    "Host header refused: this UI answers to 127.0.0.1 or localhost only", 421
+                    "Host header refused: this UI answers to loopback addresses "
+                    "(127.0.0.0/8, ::1) and localhost only",
+                    421,
                 )
             )
-        session = guard.load(request.cookies.get(SESSION_COOKIE))
+        session = await _current(guard, request.cookies.get(SESSION_COOKIE), generation_of)
         fresh = session is None
         request.state.session = session or new_session()
         request.state.guard = guard

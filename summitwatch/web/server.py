@@ -7,6 +7,7 @@ The JSON API under ``/api/`` is the same set of operations, documented at ``/doc
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,8 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from summitwatch.app import App
+from summitwatch.storage import queue
+from summitwatch.users import LoginThrottle
 from summitwatch.web import (
     api,
     api_config,
@@ -42,12 +45,16 @@ def create_app(
 ) -> FastAPI:
     """The FastAPI application for ``app``.
 
-    ``bind_host`` is the address the server listens on (default: ``web.host``); anything but
-    loopback makes every page require a login. ``feed_check_options`` passes a resolver or an
-    address permit to the feed check (tests stand a local server in for a public host).
+    ``bind_host`` is the address the server listens on (default: ``web.host``); with
+    ``web.require_login = auto`` anything but loopback makes every page require a login.
+    Raises SettingsError when ``web.require_login = false`` meets a bind beyond loopback.
+    ``feed_check_options`` passes a resolver or an address permit to the feed check (tests
+    stand a local server in for a public host).
     """
     host = bind_host or str(app.settings["web.host"])
-    guard = Guard.for_bind(host, str(app.settings["web.secret_key"]))
+    guard = Guard.for_bind(
+        host, str(app.settings["web.secret_key"]), str(app.settings["web.require_login"])
+    )
     web = FastAPI(
         title="SummitWatch review API",
         description="Review flagged items, configure what is watched, and retrain the model. "
@@ -59,7 +66,8 @@ def create_app(
     web.state.summit = app
     web.state.trainer = Trainer(app)
     web.state.feed_check_options = dict(feed_check_options or {})
-    web.middleware("http")(middleware(guard))
+    web.state.login_throttle = LoginThrottle()  # one per app: a `serve` process has one app
+    web.middleware("http")(middleware(guard, partial(queue.session_generation, app.db)))
     web.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (
         routes_review,

@@ -70,6 +70,28 @@ def test_migrations_match_the_models(db_url: str) -> None:
     db.dispose()
 
 
+def test_0003_keeps_existing_accounts_with_generation_zero(db_url: str) -> None:
+    from alembic import command
+    from sqlalchemy import text
+
+    from summitwatch.storage.db import alembic_config, make_engine
+
+    engine = make_engine(db_url)
+    command.upgrade(alembic_config(engine), "0002")
+    with engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO users (name, password_hash, created_at) VALUES (:n, :h, :t)"),
+            {"n": "amina", "h": "argon2-hash", "t": NOW},
+        )
+    command.upgrade(alembic_config(engine), "0003")
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT name, session_generation FROM users")).all()
+    assert [tuple(r) for r in rows] == [("amina", 0)]
+    command.downgrade(alembic_config(engine), "0002")
+    command.upgrade(alembic_config(engine), "head")
+    engine.dispose()
+
+
 @pytest.mark.parametrize(
     ("first", "second", "stored"),
     [

@@ -125,7 +125,16 @@ def test_a_session_from_another_key_is_not_trusted(application: App) -> None:
     assert response.status_code == 403
 
 
-@pytest.mark.parametrize("host", ["evil.example", "rebind.example:8765"])
+@pytest.mark.parametrize(
+    "host",
+    [
+        "evil.example",
+        "rebind.example:8765",
+        "127.0.0.1.evil.example",
+        "localhost.evil.example",
+        "127.0.0.2.nip.example:8765",
+    ],
+)
 def test_loopback_server_refuses_foreign_host_headers(client: TestClient, host: str) -> None:
     assert client.get("/queue", headers={"Host": host}).status_code == 421
 
