@@ -1,20 +1,36 @@
 # SummitWatch entry points. `make run` and `make test` are the two set-up commands of the README:
-# each creates .venv and installs the project when needed.
+# each creates .venv and installs the project when needed, from the lock files in requirements/
+# (exact versions; `make lock` refreshes them from pyproject.toml). `make run` installs the
+# product only; `make test` adds the test and lint tools.
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
-DEPS := pyproject.toml
+RUN_STAMP := $(VENV)/.installed-run
+STAMP := $(VENV)/.installed-test
 
-.PHONY: run demo test lint format bench bench-collect bench-classify bench-digest bench-review bench-reviews-help bench-workers browser clean
+.PHONY: run demo test lint format lock bench bench-collect bench-classify bench-digest bench-review bench-reviews-help bench-workers browser clean
 
-$(STAMP): $(DEPS)
-	test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+$(VENV)/bin/python:
+	$(PY) -m venv $(VENV)
 
-run demo: $(STAMP)
+$(RUN_STAMP): requirements/run.lock pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -r requirements/run.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(RUN_STAMP)
+
+$(STAMP): requirements/test.lock pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -r requirements/test.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(RUN_STAMP) $(STAMP)
+
+# Resolve pyproject.toml's ranges to exact versions for Python 3.11 (uv runs from a throwaway
+# environment; it is never a dependency of the project).
+lock:
+	test -x $(VENV)/lock/bin/uv || { $(PY) -m venv $(VENV)/lock && $(VENV)/lock/bin/pip install --quiet uv; }
+	$(VENV)/lock/bin/uv pip compile pyproject.toml --python-version 3.11 --no-header --quiet -o requirements/run.lock
+	$(VENV)/lock/bin/uv pip compile pyproject.toml --extra test --python-version 3.11 --no-header --quiet -o requirements/test.lock
+
+run demo: $(RUN_STAMP)
 	$(BIN)/summitwatch demo
 
 # Chromium for the browser tests comes from Debian's packages (browsers cannot be downloaded).
