@@ -126,23 +126,28 @@ def insert_entries(
     fresh = [row for key, row in rows.items() if key not in known]
     if not fresh:
         return []
+    # a Core insert on the table: the ORM's bulk path costs about a third more CPU per row here
+    table = Item.__table__
     stmt = (
-        _insert(s)(Item)
+        _insert(s)(table)
         .on_conflict_do_nothing(index_elements=["dedup_key"])
-        .returning(Item.id, sort_by_parameter_order=True)
+        .returning(table.c.id, sort_by_parameter_order=True)
     )
+    connection = s.connection()
     try:
         # one statement for the whole batch (the driver sends it as multi-row VALUES); inside a
         # savepoint so a row the database refuses costs a retry, not the feed's other items
-        with s.begin_nested():
-            return [int(i) for i in s.scalars(stmt, fresh) if i is not None]
+        with connection.begin_nested():
+            return [int(i) for i in connection.execute(stmt, fresh).scalars() if i is not None]
     except DBAPIError:
         pass
     new_ids: list[int] = []
     for row in fresh:
         try:
-            with s.begin_nested():
-                new_ids.extend(int(i) for i in s.scalars(stmt, [row]) if i is not None)
+            with connection.begin_nested():
+                new_ids.extend(
+                    int(i) for i in connection.execute(stmt, [row]).scalars() if i is not None
+                )
         except DBAPIError as exc:
             log.warning("entry %s of feed %s not stored: %s", row["uid"], feed_id, one_line(exc))
     return new_ids
