@@ -23,7 +23,7 @@ from typing import Any
 
 from classifier.verdict import Verdict
 from collectors import Entry
-from summitwatch.storage import catalog, queue
+from summitwatch.storage import catalog, ingest, queue
 from summitwatch.storage import items as item_store
 from summitwatch.storage.db import open_database
 
@@ -58,7 +58,7 @@ def fill(url: str, n: int) -> None:
         ids: list[int] = []
         with db.session() as s:
             for feed_id, group in entries.items():
-                ids += item_store.insert_entries(s, feed_id, group, datetime.now(UTC))
+                ids += ingest.insert_entries(s, feed_id, group, datetime.now(UTC))
         verdicts = []
         for item_id in ids:
             flagged = rng.random() < 0.33

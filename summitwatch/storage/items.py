@@ -1,157 +1,26 @@
-"""Items: ingestion of fetched entries, verdicts and the queries that list them.
+"""Items: what waits to be classified, verdicts, and the queries that list items.
 
-Ingestion commits per feed, as soon as its result arrives, so a crash loses at most the feeds in
-flight. Deduplication is enforced by the database (a unique ``dedup_key``) with
-``INSERT … ON CONFLICT DO NOTHING``, so two processes ingesting the same entry store it once.
-Items of full-text feeds wait (``awaiting_full_text``) until their article page was tried, and
-verdicts are stored at most once per item and model version, so repeated or concurrent runs of a
-step (retried jobs, several workers) leave the same rows as one run.
+Storing fetched entries is ``summitwatch.storage.ingest``. Items of full-text feeds wait
+(``awaiting_full_text``) until their article page was tried, and verdicts are stored at most
+once per item and model version, so repeated or concurrent runs of a step (retried jobs, several
+workers) leave the same rows as one run.
 """
 
 from __future__ import annotations
 
-import hashlib
-import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import fields
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from classifier.verdict import Evidence
 from classifier.verdict import Verdict as ClassifierVerdict
-from collectors import Entry, FetchResult
 from summitwatch.records import ItemText, ItemView, VerdictRecord
-from summitwatch.storage.db import Database, one_line, utcnow
+from summitwatch.storage.db import Database, utcnow
 from summitwatch.storage.models import Feed, Item, Verdict
-
-log = logging.getLogger("summitwatch.storage")
-
-
-def dedup_key(entry: Entry) -> str:
-    """GUIDs that are URLs/URNs are global; bare GUIDs ("1234") are only unique per feed."""
-    if entry.uid_kind == "guid" and not entry.uid.startswith(
-        ("http://", "https://", "urn:", "tag:")
-    ):
-        key = f"guid:{entry.feed_url}#{entry.uid}"
-    else:
-        key = f"{entry.uid_kind}:{entry.uid}"
-    if len(key) > 500:
-        key = f"{entry.uid_kind}:sha256:" + hashlib.sha256(key.encode()).hexdigest()
-    return key
-
-
-def _insert(session: Session) -> Any:
-    return postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert  # type: ignore[union-attr]
-
-
-def apply_fetch_result(db: Database, feed_id: int, result: FetchResult) -> list[int]:
-    """Record a poll's outcome on the feed and store its new entries; returns new item ids."""
-    now = utcnow()
-    with db.session() as s:
-        feed = s.get(Feed, feed_id)
-        if feed is None:
-            return []
-        feed.last_checked_at = result.fetched_at
-        feed.last_status = result.status
-        feed.next_check_at = result.next_check_at
-        feed.consecutive_failures = result.consecutive_failures
-        feed.fetch_count += 1
-        feed.total_latency_s += result.latency_s
-        if result.new_url and result.new_url != feed.url:
-            clash = s.scalar(select(Feed.id).where(Feed.url == result.new_url))
-            if clash is None:
-                feed.url = result.new_url
-        if result.status == "error" or result.status == "gone":
-            feed.last_error_kind = result.error_kind or result.status
-            feed.last_error = result.error_message
-            feed.gone = result.status == "gone"
-            return []
-        feed.gone = False
-        feed.last_success_at = result.fetched_at
-        feed.etag, feed.last_modified = result.etag, result.last_modified
-        feed.body_hash = result.body_hash or feed.body_hash
-        feed.bozo_message = result.bozo_message
-        feed.last_error_kind = feed.last_error = None
-        if result.feed_title and (not feed.name or feed.name == feed.url):
-            feed.name = result.feed_title
-        feed.title = result.feed_title or feed.title
-        feed.language = result.feed_language or feed.language
-        new_ids = insert_entries(s, feed.id, result.entries, now, awaiting_full_text=feed.full_text)
-        feed.items_total += len(new_ids)
-        return new_ids
-
-
-def insert_entries(
-    s: Session,
-    feed_id: int | None,
-    entries: Iterable[Entry],
-    now: datetime,
-    *,
-    awaiting_full_text: bool = False,
-) -> list[int]:
-    rows: dict[str, dict[str, Any]] = {}
-    for e in entries:
-        key = dedup_key(e)
-        rows.setdefault(
-            key,
-            {
-                "feed_id": feed_id,
-                "dedup_key": key,
-                "uid": e.uid,
-                "uid_kind": e.uid_kind,
-                "title": e.title,
-                "summary": e.summary,
-                "summary_html": e.summary_html,
-                "content": e.content,
-                "link": e.link,
-                "published": e.published,
-                "published_is_fallback": e.published_is_fallback,
-                "updated": e.updated,
-                # a language tag longer than the column (seen: private-use tags) keeps its head
-                "language": e.language[:20] if e.language else e.language,
-                "authors": list(e.authors),
-                "first_seen_at": now,
-                "flagged": False,
-                "awaiting_full_text": awaiting_full_text,
-            },
-        )
-    if not rows:
-        return []
-    known = set(s.scalars(select(Item.dedup_key).where(Item.dedup_key.in_(list(rows)))))
-    fresh = [row for key, row in rows.items() if key not in known]
-    if not fresh:
-        return []
-    # a Core insert on the table: the ORM's bulk path costs about a third more CPU per row here
-    table = Item.__table__
-    stmt = (
-        _insert(s)(table)
-        .on_conflict_do_nothing(index_elements=["dedup_key"])
-        .returning(table.c.id, sort_by_parameter_order=True)
-    )
-    connection = s.connection()
-    try:
-        # one statement for the whole batch (the driver sends it as multi-row VALUES); inside a
-        # savepoint so a row the database refuses costs a retry, not the feed's other items
-        with connection.begin_nested():
-            return [int(i) for i in connection.execute(stmt, fresh).scalars() if i is not None]
-    except DBAPIError:
-        pass
-    new_ids: list[int] = []
-    for row in fresh:
-        try:
-            with connection.begin_nested():
-                new_ids.extend(
-                    int(i) for i in connection.execute(stmt, [row]).scalars() if i is not None
-                )
-        except DBAPIError as exc:
-            log.warning("entry %s of feed %s not stored: %s", row["uid"], feed_id, one_line(exc))
-    return new_ids
-
 
 # -- classification ----------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
 """The review queues: filtered, keyset-paginated lists of items for the web UI, the terminal
-review and the exports, plus the account queries behind the UI's login and sessions.
+review and the exports (the accounts behind the UI's login live in ``storage.accounts``).
 
 Every list is ordered newest first on ``(published, id)`` and paginated by a cursor naming the
 last row shown, never by OFFSET, so page 2,000 costs what page 1 costs: the flagged queue walks
@@ -15,14 +15,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select, update
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from collectors import Entry
+from collectors.models import Entry
 from summitwatch.records import ItemView
 from summitwatch.storage.db import Database
-from summitwatch.storage.items import _view, insert_entries
-from summitwatch.storage.models import Feed, Item, Review, User, Verdict
+from summitwatch.storage.ingest import insert_entries
+from summitwatch.storage.items import _view
+from summitwatch.storage.models import Feed, Item, Review, Verdict
 
 VIEWS = ("queue", "near", "reviewed", "confirmed", "rejected", "flagged", "all")
 STATUSES = ("announced", "held", "unknown")
@@ -261,57 +262,3 @@ def add_entries(db: Database, feed_id: int | None, entries: Sequence[Entry]) -> 
     with db.session() as s:
         return insert_entries(s, feed_id, entries, datetime.now(UTC))
 
-
-# -- accounts --------------------------------------------------------------------------
-
-
-def password_hash(db: Database, name: str) -> str | None:
-    with db.session() as s:
-        return s.scalar(select(User.password_hash).where(User.name == name))
-
-
-def save_user(db: Database, name: str, hashed: str) -> bool:
-    """Create ``name`` or replace its password hash; True when the account is new.
-
-    A new password ends every session of the account: whoever knew the old one may hold a cookie.
-    """
-    with db.session() as s:
-        if s.scalar(select(User.id).where(User.name == name)) is not None:
-            s.execute(
-                update(User)
-                .where(User.name == name)
-                .values(password_hash=hashed, session_generation=User.session_generation + 1)
-            )
-            return False
-        s.add(User(name=name, password_hash=hashed, created_at=datetime.now(UTC)))
-        return True
-
-
-def delete_user(db: Database, name: str) -> bool:
-    """Remove the account; False when there was none. Its sessions end with the row."""
-    with db.session() as s:
-        user = s.scalar(select(User).where(User.name == name))
-        if user is not None:
-            s.delete(user)
-        return user is not None
-
-
-def session_generation(db: Database, name: str) -> int | None:
-    """The generation a session of ``name`` must carry to count; None when no such account."""
-    with db.session() as s:
-        return s.scalar(select(User.session_generation).where(User.name == name))
-
-
-def end_sessions(db: Database, name: str) -> None:
-    """Invalidate every session cookie ever issued to ``name`` (an atomic increment)."""
-    with db.session() as s:
-        s.execute(
-            update(User)
-            .where(User.name == name)
-            .values(session_generation=User.session_generation + 1)
-        )
-
-
-def user_names(db: Database) -> list[str]:
-    with db.session() as s:
-        return list(s.scalars(select(User.name).order_by(User.name)))

@@ -10,7 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from collectors import Entry, FetchResult
-from summitwatch.storage import catalog, outbox
+from summitwatch.storage import catalog, ingest, outbox
 from summitwatch.storage import items as item_store
 from summitwatch.storage import reviews as review_store
 from summitwatch.storage.db import open_database
@@ -106,9 +106,9 @@ def test_ingestion_deduplicates(db_url: str, first, second, stored: int) -> None
     db = open_database(db_url)
     feed_a, _ = catalog.add_feed(db, "https://a.example/rss")
     feed_b, _ = catalog.add_feed(db, "https://b.example/rss")
-    item_store.apply_fetch_result(db, feed_a.id, result(feed_a.url, tuple(first)))
-    item_store.apply_fetch_result(db, feed_b.id, result(feed_b.url, tuple(second)))
-    item_store.apply_fetch_result(db, feed_a.id, result(feed_a.url, tuple(first)))
+    ingest.apply_fetch_result(db, feed_a.id, result(feed_a.url, tuple(first)))
+    ingest.apply_fetch_result(db, feed_b.id, result(feed_b.url, tuple(second)))
+    ingest.apply_fetch_result(db, feed_a.id, result(feed_a.url, tuple(first)))
     assert len(item_store.items_to_classify(db, "v0")) == stored
     db.dispose()
 
@@ -119,7 +119,7 @@ def test_concurrent_ingestion_stores_once(db_url: str) -> None:
     batch = tuple(entry(f"https://a.example/{n}") for n in range(40))
     threads = [
         threading.Thread(
-            target=item_store.apply_fetch_result, args=(db, feed.id, result(feed.url, batch))
+            target=ingest.apply_fetch_result, args=(db, feed.id, result(feed.url, batch))
         )
         for _ in range(4)
     ]
@@ -134,7 +134,7 @@ def test_concurrent_ingestion_stores_once(db_url: str) -> None:
 def test_fetch_state_and_health_are_recorded(db_url: str) -> None:
     db = open_database(db_url)
     feed, _ = catalog.add_feed(db, "https://a.example/rss")
-    item_store.apply_fetch_result(
+    ingest.apply_fetch_result(
         db,
         feed.id,
         result(
@@ -151,7 +151,7 @@ def test_fetch_state_and_health_are_recorded(db_url: str) -> None:
     assert (listed.consecutive_failures, listed.last_error_kind) == (3, "http")
     assert catalog.due_feeds(db, NOW) == []
     assert [s.url for _, s in catalog.due_feeds(db, NOW + timedelta(hours=2))] == [feed.url]
-    item_store.apply_fetch_result(
+    ingest.apply_fetch_result(
         db, feed.id, result(feed.url, (), new_url="https://a.example/new-rss")
     )
     [listed] = catalog.list_feeds(db)
@@ -175,7 +175,7 @@ def test_removed_config_feed_stays_removed(db_url: str) -> None:
 def test_outbox_is_unique_per_period_and_claims_are_exclusive(db_url: str) -> None:
     db = open_database(db_url)
     feed, _ = catalog.add_feed(db, "https://a.example/rss")
-    [item_id] = item_store.apply_fetch_result(
+    [item_id] = ingest.apply_fetch_result(
         db, feed.id, result(feed.url, (entry("https://a.example/1"),))
     )
     args = {
@@ -205,7 +205,7 @@ def test_outbox_is_unique_per_period_and_claims_are_exclusive(db_url: str) -> No
 def test_reviews_and_undo(db_url: str) -> None:
     db = open_database(db_url)
     feed, _ = catalog.add_feed(db, "https://a.example/rss")
-    [item_id] = item_store.apply_fetch_result(
+    [item_id] = ingest.apply_fetch_result(
         db, feed.id, result(feed.url, (entry("https://a.example/1"),))
     )
     review_store.add_review(db, item_id, "reject", reviewer="ana")

@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select, text
 
-from summitwatch.storage import catalog
-from summitwatch.storage import items as item_store
+from summitwatch.storage import catalog, ingest
 from summitwatch.storage.db import clean_text, open_database
 from summitwatch.storage.models import Feed, Item
 from tests.summitwatch.test_storage import entry, result
@@ -39,7 +38,7 @@ def test_control_characters_are_stripped_from_every_stored_text(db_url: str) -> 
     )
     clean = entry("https://a.example/2", title="Second item")
     outcome = result(feed.url, (dirty, clean), feed_title="Feed\x00 A", bozo_message="bad\x00")
-    assert len(item_store.apply_fetch_result(db, feed.id, outcome)) == 2
+    assert len(ingest.apply_fetch_result(db, feed.id, outcome)) == 2
     with db.session() as s:
         titles = sorted(s.scalars(select(Item.title)))
         first = s.scalars(select(Item).where(Item.uid == "https://a.example/1")).one()
@@ -83,7 +82,7 @@ def test_one_refused_entry_costs_that_entry_only(db_url: str) -> None:
         entry("https://a.example/2", title="poison"),
         entry("https://a.example/3"),
     )
-    new_ids = item_store.apply_fetch_result(db, feed.id, result(feed.url, batch))
+    new_ids = ingest.apply_fetch_result(db, feed.id, result(feed.url, batch))
     assert len(new_ids) == 2
     with db.session() as s:
         uids = sorted(s.scalars(select(Item.uid)))
