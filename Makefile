@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 STAMP := $(VENV)/.installed-test
 
-.PHONY: run demo test lint format lock bench bench-collect bench-classify bench-digest bench-review bench-reviews-help bench-workers browser clean
+.PHONY: run demo test lint format lock bench bench-collect bench-store bench-classify bench-digest bench-review bench-reviews-help bench-workers browser clean
 
 $(VENV)/bin/python:
 	$(PY) -m venv $(VENV)
@@ -52,10 +52,15 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: bench-collect bench-classify bench-digest bench-review
+bench: bench-collect bench-store bench-classify bench-digest bench-review
 
 bench-collect: $(STAMP)
 	$(BIN)/python bench/bench_collect.py --feeds 1000
+
+# storing 500 feeds x 20 new items, one feed per transaction and 50; PostgreSQL too when
+# BENCH_DATABASE_URL names a database it may wipe
+bench-store: $(STAMP)
+	$(BIN)/python bench/bench_store.py
 
 bench-classify: $(STAMP)
 	$(BIN)/python bench/bench_classify.py
