@@ -13,14 +13,14 @@ from dataclasses import fields
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from classifier.verdict import Evidence
 from classifier.verdict import Verdict as ClassifierVerdict
 from summitwatch.records import ItemText, ItemView, VerdictRecord
 from summitwatch.storage.db import Database, utcnow
-from summitwatch.storage.models import Feed, Item, Verdict
+from summitwatch.storage.models import Base, Feed, Item, Verdict
 
 # -- classification ----------------------------------------------------------------------
 
@@ -73,49 +73,76 @@ def save_verdicts(db: Database, verdicts: Sequence[tuple[int, ClassifierVerdict]
     """
     now = utcnow()
     with db.session() as s:
-        query = select(Item).where(Item.id.in_([i for i, _ in verdicts])).order_by(Item.id)
+        # plain columns through Core: building an ORM object per item and per verdict cost more
+        # than the classification of the items
+        query = (
+            select(Item.id, Item.verdict_id)
+            .where(Item.id.in_([i for i, _ in verdicts]))
+            .order_by(Item.id)
+        )
         if s.bind is not None and s.bind.dialect.name == "postgresql":
             query = query.with_for_update()
-        items = {item.id: item for item in s.scalars(query)}
-        held = [i.verdict_id for i in items.values() if i.verdict_id is not None]
+        held: dict[int, int | None] = dict(s.execute(query).tuples().all())
         current = dict(
-            s.execute(select(Verdict.id, Verdict.model_version).where(Verdict.id.in_(held))).all()
-        )
-        rows: list[tuple[Item, Verdict]] = []
-        for item_id, v in verdicts:
-            item = items.pop(item_id, None)  # popped: a repeated id gets one verdict
-            if item is None or (
-                item.verdict_id is not None and current.get(item.verdict_id) == v.model_version
-            ):
-                continue
-            a, b = (*v.countries, None, None)[:2] if v.countries else (None, None)
-            rows.append(
-                (
-                    item,
-                    Verdict(
-                        item_id=item_id,
-                        model_version=v.model_version,
-                        score=v.score,
-                        label=v.label,
-                        country_a=a,
-                        country_b=b,
-                        visitor=v.visitor,
-                        host=v.host,
-                        status=v.status,
-                        event_date=v.event_date,
-                        place=v.place,
-                        language=v.language,
-                        explanation=explanation_json(v),
-                        created_at=now,
-                    ),
+            s.execute(
+                select(Verdict.id, Verdict.model_version).where(
+                    Verdict.id.in_([v for v in held.values() if v is not None])
                 )
             )
-        s.add_all([row for _, row in rows])
-        s.flush()  # one INSERT … RETURNING for the batch
-        for item, row in rows:
-            item.verdict_id, item.score, item.flagged = row.id, row.score, row.label
-            item.country_a, item.country_b = row.country_a, row.country_b
+            .tuples()
+            .all()
+        )
+        rows: list[dict[str, Any]] = []
+        for item_id, v in verdicts:
+            if item_id not in held:
+                continue
+            verdict_id = held.pop(item_id)  # popped: a repeated id gets one verdict
+            if verdict_id is not None and current.get(verdict_id) == v.model_version:
+                continue
+            rows.append(_verdict_row(item_id, v, now))
+        if not rows:
+            return 0
+        table = Base.metadata.tables["verdicts"]
+        items = Base.metadata.tables["items"]
+        stored = s.execute(
+            insert(table).returning(table.c.id, table.c.item_id, sort_by_parameter_order=True),
+            rows,
+        ).all()
+        s.execute(
+            update(items).where(items.c.id == bindparam("b_item")),
+            [
+                {
+                    "b_item": item_id,
+                    "verdict_id": verdict_id,
+                    "score": row["score"],
+                    "flagged": row["label"],
+                    "country_a": row["country_a"],
+                    "country_b": row["country_b"],
+                }
+                for (verdict_id, item_id), row in zip(stored, rows, strict=True)
+            ],
+        )
     return len(rows)
+
+
+def _verdict_row(item_id: int, v: ClassifierVerdict, now: datetime) -> dict[str, Any]:
+    a, b = (*v.countries, None, None)[:2] if v.countries else (None, None)
+    return {
+        "item_id": item_id,
+        "model_version": v.model_version,
+        "score": v.score,
+        "label": v.label,
+        "country_a": a,
+        "country_b": b,
+        "visitor": v.visitor,
+        "host": v.host,
+        "status": v.status,
+        "event_date": v.event_date,
+        "place": v.place,
+        "language": v.language,
+        "explanation": explanation_json(v),
+        "created_at": now,
+    }
 
 
 _EVIDENCE_FIELDS = tuple(f.name for f in fields(Evidence))
