@@ -7,6 +7,7 @@ line naming the key, the value and what is allowed.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,11 +17,28 @@ from alerts.addresses import AddressError, check_address
 from summitwatch.settings import SettingsError
 
 DIGEST_LANGS = ("en", "fr")
+# the keys a [[recipients]] or [[feeds]] table may hold (README, "List tables in the file")
+RECIPIENT_KEYS = (
+    "email", "name", "countries", "schedule", "timezone", "min_score", "lang", "send_empty",
+)  # fmt: skip
+FEED_KEYS = ("url", "name", "category", "full_text", "interval_minutes")
+
+
+def _known_keys(entry: Mapping[str, Any], allowed: tuple[str, ...], where: str) -> None:
+    """A key the table does not know is refused as top-level settings are: silently ignoring
+    ``schedul = …`` would send the digest on the default schedule."""
+    for key in entry:
+        if key not in allowed:
+            close = difflib.get_close_matches(str(key), allowed, n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            known = ", ".join(allowed)
+            raise SettingsError(f"{where}.{key}: unknown key{hint}; known: {known}")
 
 
 def validate_recipient(entry: Mapping[str, Any], where: str = "recipient") -> dict[str, Any]:
     from alerts import Schedule, ScheduleError
 
+    _known_keys(entry, RECIPIENT_KEYS, where)
     out: dict[str, Any] = {}
     email = str(entry.get("email", "")).strip()
     try:
@@ -76,6 +94,7 @@ def check_feed_url(url: str, where: str = "feed url") -> str:
 
 
 def validate_feed(entry: Mapping[str, Any], where: str = "feed") -> dict[str, Any]:
+    _known_keys(entry, FEED_KEYS, where)
     url = check_feed_url(str(entry.get("url", "")), f"{where}.url")
     out = dict(entry)
     out["url"] = url

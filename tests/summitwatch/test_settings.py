@@ -198,3 +198,31 @@ def test_sender_accepts_name_and_address(value: str, expected: tuple[str | None,
 def test_bad_sender_is_one_clear_error(value: str) -> None:
     with pytest.raises(SettingsError, match=r"smtp\.sender = .*: not an email address: "):
         load_settings(None, {"smtp.sender": value}, {}, validate_country=check_country)
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        pytest.param(
+            '[[recipients]]\nemail = "desk@example.org"\nschedul = "daily 06:00"\n',
+            "recipients[0].schedul: unknown key (did you mean schedule?)",
+            id="recipient-typo",
+        ),
+        pytest.param(
+            '[[recipients]]\nemail = "desk@example.org"\ncolour = "red"\n',
+            "recipients[0].colour: unknown key; known: email",
+            id="recipient-unknown",
+        ),
+        pytest.param(
+            '[[feeds]]\nurl = "https://a.example.org/rss"\nfull_txt = true\n',
+            "feeds[0].full_txt: unknown key (did you mean full_text?)",
+            id="feed-typo",
+        ),
+    ],
+)
+def test_unknown_keys_in_list_tables_are_refused(tmp_path: Path, table: str, message: str) -> None:
+    from summitwatch.app import check_config
+
+    with pytest.raises(SettingsError) as info:
+        check_config(write(tmp_path, table), None, {})
+    assert str(info.value).startswith(message) and "\n" not in str(info.value)
