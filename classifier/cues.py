@@ -20,6 +20,11 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from classifier.surface import ARABIC_FOLD, HAS_ARABIC, HAS_CJK
+
+# Chinese writes no spaces between words, so its patterns are matched anywhere, in layers of
+# their own that run only on texts with Chinese characters
+UNSPACED_LANGS = frozenset({"zh"})
 CUE_CLASSES: tuple[str, ...] = (
     "leader_title",
     "state_visit",
@@ -36,6 +41,7 @@ CUE_CLASSES: tuple[str, ...] = (
     "ministerial",
     "parliamentary",
     "phone_call",
+    "message",  # congratulations, condolences, letters: one leader writes, nobody meets
     "sidelines",
     "bilateral",
     "attend",
@@ -44,6 +50,7 @@ _APOSTROPHE = "['’ʼ‘`ʻ]?"
 _CASE_SENSITIVE = "(?-i:"
 _UPPER_ESCAPE = re.compile(r"\\[A-Z]")
 _LEADING_LOOKBEHIND = re.compile(r"^\(\?<!([^()]*)\)")
+_LEADING_OPTIONAL = re.compile(r"\(\?:([^()|]+(?:\|[^()|]+)*)\)\?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +71,10 @@ def expand(pattern: str) -> str:
 
 
 def _lower(text: str) -> str:
-    # str.lower() keeps every offset except for "İ", which it turns into two characters
-    return text.replace("İ", "i").lower()
+    # str.lower() keeps every offset except for "İ", which it turns into two characters; the
+    # Arabic-script fold replaces one letter by one (أ -> ا, ی -> ي), so offsets hold
+    lowered = text.replace("İ", "i").lower()
+    return lowered.translate(ARABIC_FOLD) if HAS_ARABIC.search(lowered) else lowered
 
 
 def _top_level_bar(pattern: str) -> bool:
@@ -97,6 +106,18 @@ def _move_lookbehinds(pattern: str) -> str:
     if not behind or len(rest) < 2 or not rest[0].isalnum() or rest[1] in "?*+{":
         return pattern
     return rest[0] + "".join(f"(?<!{b}{rest[0]})" for b in behind) + rest[1:]
+
+
+def _unfold(regex: str, budget: int = 24) -> list[str]:
+    """Spells out optional groups that open a pattern ("(?:و|ب)?زيارة" -> زيارة, وزيارة,
+    بزيارة): a pattern that begins with a literal letter is tried only where that letter is,
+    one that begins with a group at every word."""
+    m = _LEADING_OPTIONAL.match(regex)
+    if m is None or _top_level_bar(regex):
+        return [regex]
+    rest = regex[m.end() :]
+    out = [v for alt in [*m.group(1).split("|"), ""] for v in _unfold(alt + rest, budget)]
+    return out if len(out) <= budget else [regex]
 
 
 def _factor(patterns: list[str]) -> str:
@@ -135,18 +156,21 @@ class CueLexicon:
         self._classes = tuple(c for c in CUE_CLASSES if c in lexicon)
         self._by_lang: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
         self._lang_cache: dict[tuple[int, str], str] = {}
-        self._layers = [self._layer(lexicon, layer) for layer in layers]
+        self._layers = [self._layer(lexicon, layer, spaced=True) for layer in layers]
+        self._unspaced = [self._layer(lexicon, layer, spaced=False) for layer in layers]
 
     def _layer(
-        self, lexicon: dict[str, dict[str, list[str]]], layer: list[str]
+        self, lexicon: dict[str, dict[str, list[str]]], layer: list[str], spaced: bool
     ) -> tuple[re.Pattern[str], list[_Marker | None]]:
         """One regex for a layer: at each word, a look-ahead ending in the marker of its pattern."""
         plain: dict[str, list[int]] = {}  # a pattern listed under several classes is one
         sensitive: list[tuple[str, _Marker]] = []
         for cue in layer:
             index = self._classes.index(cue)
-            self._by_lang[cue] = []
+            self._by_lang.setdefault(cue, [])
             for lang, patterns in lexicon[cue].items():
+                if (lang in UNSPACED_LANGS) == spaced:
+                    continue
                 ours = []
                 for pattern in patterns:
                     regex = self._check(expand(pattern), cue)
@@ -156,15 +180,16 @@ class CueLexicon:
                         sensitive.append((lowered, _Marker((index,), cased, lang)))
                     else:
                         ours.append(_lower(regex))
-                        plain.setdefault(_lower(regex), []).append(index)
+                        for variant in _unfold(_lower(regex)):
+                            plain.setdefault(variant, []).append(index)
                 if ours:
                     self._by_lang[cue].append((lang, self._compile(_factor(ours), cue)))
         entries = [(r, _Marker(tuple(dict.fromkeys(ix)), None, None)) for r, ix in plain.items()]
         entries += sensitive
         alternatives = [f"{regex}(?P<m{n}>)" for n, (regex, _) in enumerate(entries)]
-        layer_regex = self._compile(
-            rf"(?<!\w)(?=(?:{_factor(alternatives)})(?!\w))", "/".join(layer)
-        )
+        body = _factor(alternatives) or "(?!)"
+        wrapped = rf"(?<!\w)(?=(?:{body})(?!\w))" if spaced else f"(?=(?:{body}))"
+        layer_regex = self._compile(wrapped, "/".join(layer))
         # factoring reorders the alternatives, so markers are indexed by their group number
         by_group: list[_Marker | None] = [None] * (layer_regex.groups + 1)
         for n, (_, marker) in enumerate(entries):
@@ -214,7 +239,8 @@ class CueLexicon:
         lowered = _lower(text)
         hits: list[CueHit] = []
         last_end = [0] * len(self._classes)
-        for regex, markers in self._layers:
+        layers = self._layers + self._unspaced if HAS_CJK.search(text) else self._layers
+        for regex, markers in layers:
             for m in regex.finditer(lowered):
                 group = m.lastindex or 0
                 marker = markers[group]

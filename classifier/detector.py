@@ -52,8 +52,8 @@ class Detector:
         self.gazetteer = gazetteer or Gazetteer.default()
         self.lexicon = lexicon or CueLexicon.default()
 
-    def analyse(self, title: str, text: str) -> Analysis:
-        return analyse(title, text, self.gazetteer, self.lexicon)
+    def analyse(self, title: str, text: str, on: date | None = None) -> Analysis:
+        return analyse(title, text, self.gazetteer, self.lexicon, on)
 
     def classify(
         self, title: str, text: str, lang: str | None = None, published: date | None = None
@@ -63,7 +63,7 @@ class Detector:
     def classify_many(self, items: Sequence[ItemInput], *, explain: bool = True) -> list[Verdict]:
         if not items:
             return []
-        analyses = [self.analyse(i.title, i.text) for i in items]
+        analyses = [self.analyse(i.title, i.text, i.published) for i in items]
         all_facts = [
             read_event(a, self.watched, i.published) for a, i in zip(analyses, items, strict=True)
         ]
@@ -104,6 +104,7 @@ class Detector:
                     summary=_summary(label, facts.countries, evidence, facts.place),
                     reasons=reasons,
                     evidence=evidence,
+                    date_inferred=facts.date_inferred,
                 )
             )
         return verdicts
@@ -119,14 +120,23 @@ def _detect_language(text: str) -> str | None:
 
 
 def _evidence(analysis: Analysis) -> tuple[Evidence, ...]:
-    out: list[Evidence] = []
-    for field_name, mentions, cues in (
-        ("title", analysis.title_mentions, analysis.title_cues),
-        ("text", analysis.text_mentions, analysis.text_cues),
+    out: set[Evidence] = set()
+    # a headline that stood in for a dateline is a sentence of the text: point into the text
+    shift = analysis.headline_at
+    title_field, at = ("title", 0) if shift is None else ("text", shift)
+    for field_name, offset, mentions, cues in (
+        (title_field, at, analysis.title_mentions, analysis.title_cues),
+        ("text", 0, analysis.text_mentions, analysis.text_cues),
     ):
-        out.extend(Evidence(m.kind, m.code, m.text, field_name, m.start, m.end) for m in mentions)
-        out.extend(Evidence("cue", c.cue, c.text, field_name, c.start, c.end) for c in cues)
-    return tuple(sorted(out, key=lambda e: (e.field != "title", e.start)))
+        out.update(
+            Evidence(m.kind, m.code, m.text, field_name, m.start + offset, m.end + offset)
+            for m in mentions
+        )
+        out.update(
+            Evidence("cue", c.cue, c.text, field_name, c.start + offset, c.end + offset)
+            for c in cues
+        )
+    return tuple(sorted(out, key=lambda e: (e.field != "title", e.start, e.end, e.kind, e.label)))
 
 
 def _summary(

@@ -15,12 +15,21 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import date
 
+from classifier.actors import actor_features, is_dateline
 from classifier.cues import CueHit, CueLexicon
 from classifier.gazetteer import Gazetteer, Mention
 
 # placeholders used in the masked text; single characters keep n-grams short
-MASKS = {"country": "⟨C⟩", "adjective": "⟨A⟩", "capital": "⟨P⟩", "venue": "⟨P⟩", "leader": "⟨L⟩"}
+MASKS = {
+    "country": "⟨C⟩",
+    "adjective": "⟨A⟩",
+    "capital": "⟨P⟩",
+    "venue": "⟨P⟩",
+    "leader": "⟨L⟩",
+    "former": "⟨L⟩",
+}
 STRONG_KINDS = frozenset({"country", "adjective", "leader"})
 LEAD_MAX = 400
 NGRAM_CHARS = 1000
@@ -42,11 +51,12 @@ TITLE_CUES = (
     "attend",
     "formal_visit",
     "working_visit",
+    "message",
 )
 
 # What each feature must mean for a summit, whatever a small training set suggests: +1 may only
 # raise the score, -1 may only lower it (see ``model._fit_signed``); unlisted features are free.
-_AGAINST = ("phone_call", "ministerial", "parliamentary", "multilateral", "attend")
+_AGAINST = ("phone_call", "ministerial", "parliamentary", "multilateral", "attend", "message")
 _FOR = ("state_visit", "formal_visit", "talks", "counterpart", "bilateral", "welcome_ceremony")
 SIGN_PRIORS: dict[str, int] = {
     **{f"{where}:{cue}": -1 for cue in _AGAINST for where in ("cue", "title", "lead")},
@@ -66,6 +76,11 @@ SIGN_PRIORS: dict[str, int] = {
             "attend_multilateral",
             "multilateral_share",
             "working_visit_multilateral",
+            "lone_head_no_meeting",
+            "minister_leads",
+            "phone_opening",
+            "message_opening",
+            "attend_event_near",
         ),
         -1,
     ),
@@ -95,6 +110,9 @@ class Analysis:
     text_mentions: tuple[Mention, ...]
     title_cues: tuple[CueHit, ...]
     text_cues: tuple[CueHit, ...]
+    # when the headline was only a dateline, the body's first sentence stands in for it, and
+    # this is where that sentence starts in the text (title offsets + it = text offsets)
+    headline_at: int | None = None
 
     @property
     def mentions(self) -> tuple[Mention, ...]:
@@ -105,14 +123,28 @@ class Analysis:
         return self.title_cues + self.text_cues
 
 
-def analyse(title: str, text: str, gazetteer: Gazetteer, lexicon: CueLexicon) -> Analysis:
+def analyse(
+    title: str, text: str, gazetteer: Gazetteer, lexicon: CueLexicon, on: date | None = None
+) -> Analysis:
+    """Mentions and cues of an item; ``on`` (its publication date, when known) tells a leader in
+    office from a former one."""
+    headline_at = None
+    if is_dateline(title):
+        # "ДУШАНБЕ, 29 ноя — Sputnik." says nothing; the story's first sentence says what it is
+        start = len(text) - len(text.lstrip())
+        if text.startswith(title.strip(), start):  # the excerpt repeats the dateline
+            start += len(title.strip())
+        start += len(text[start:]) - len(text[start:].lstrip())
+        body = text[start:]
+        headline_at, title = start, body[: lead_end(body)].rstrip()
     return Analysis(
         title=title,
         text=text,
-        title_mentions=tuple(gazetteer.find(title)),
-        text_mentions=tuple(gazetteer.find(text)),
+        title_mentions=tuple(gazetteer.find(title, on)),
+        text_mentions=tuple(gazetteer.find(text, on)),
         title_cues=tuple(lexicon.find(title)),
         text_cues=tuple(lexicon.find(text)),
+        headline_at=headline_at,
     )
 
 
@@ -223,6 +255,15 @@ def structured_features(analysis: Analysis, watched: Collection[str]) -> dict[st
     f["multilateral_share"] = anywhere("multilateral") / (
         1.0 + anywhere("talks") + anywhere("state_visit") + anywhere("bilateral")
     )
+    actors = actor_features(
+        (analysis.title_mentions, analysis.title_cues),
+        (analysis.text_mentions, analysis.text_cues),
+        cut,
+    )
+    if not actors.pop("ministers_count"):
+        for name in ("cue:ministerial", "title:ministerial", "lead:ministerial"):
+            f[name] = 0.0
+    f.update(actors)
     return f
 
 

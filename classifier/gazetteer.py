@@ -12,7 +12,6 @@ by the longest normalised prefix.
 from __future__ import annotations
 
 import functools
-import gettext
 import json
 import re
 from dataclasses import dataclass
@@ -22,12 +21,22 @@ from typing import Any
 
 import pycountry
 
+from classifier.leaders import Leader, parse_leader, pick_leader
+from classifier.names import (
+    PYCOUNTRY_LANGS,
+    cldr_names,
+    long_enough,
+    pycountry_names,
+)
+from classifier.naming import Naming
 from classifier.surface import (
     APOS_RE,
+    ARABIC_FOLD,
+    HAS_ARABIC,
     HAS_CJK,
     Trie,
     alternation,
-    edit_distance,
+    is_arabic,
     is_cjk,
     is_cyrillic,
     leading_capitals,
@@ -36,14 +45,17 @@ from classifier.surface import (
     strip_accents,
 )
 
-MATCH_LANGS = ("en", "ru", "fr", "de", "tr", "uz", "kk", "ky", "tg", "tk", "es", "it", "zh_CN")
+# Arabic script glues conjunctions, prepositions and the article to the next word (وكازاخستان,
+# لطاجيكستان, الكازاخستاني) and forms adjectives with a suffix (nisba: كازاخستاني, قزاقستانی)
+ARABIC_PREFIX = "(?:[وف]?(?:بال|لل|ال|[بلك])?)"
+ARABIC_SUFFIX = "(?:يه|يين|يون|يان|ي|ها)?"
 
 
 @dataclass(frozen=True, slots=True)
 class Mention:
     """One place or person found in a text; offsets index the text given to ``find``."""
 
-    kind: str  # "country" | "adjective" | "capital" | "venue" | "leader"
+    kind: str  # "country" | "adjective" | "capital" | "venue" | "leader" | "former" (leader)
     code: str  # ISO 3166-1 alpha-2 of the state referred to
     start: int
     end: int
@@ -54,34 +66,11 @@ class Mention:
 
 
 @dataclass(frozen=True, slots=True)
-class _Term:
-    role: str
-    start: date
-    end: date | None
-
-    def covers(self, on: date) -> bool:
-        return self.start <= on and (self.end is None or on <= self.end)
-
-
-@dataclass(frozen=True, slots=True)
-class _Leader:
-    name: str
-    code: str
-    terms: tuple[_Term, ...]
-
-    def term_at(self, on: date) -> _Term | None:
-        return next((t for t in self.terms if t.covers(on)), None)
-
-    def latest(self) -> _Term:
-        return max(self.terms, key=lambda t: (t.end or date.max, t.start))
-
-
-@dataclass(frozen=True, slots=True)
 class _Entry:
     kind: str
     code: str
     ambiguous: bool
-    leaders: tuple[_Leader, ...] = ()
+    leaders: tuple[Leader, ...] = ()
     upper: int = 0  # leading letters that must be capitals in the text
     place: str = ""  # capitals and venues: the name to show (Toshkentga -> Tashkent)
 
@@ -93,25 +82,14 @@ def _load(name: str) -> Any:
         raise ValueError(f"classifier/data/{name} is not valid JSON: {exc}") from exc
 
 
-@functools.cache
-def _translation(lang: str) -> gettext.NullTranslations:
-    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, [lang], fallback=True)
-
-
-def _pycountry_names(country: Any, lang: str) -> list[str]:
-    msgids = [getattr(country, "common_name", None), country.name]
-    out = [_translation(lang).gettext(m) for m in msgids if m]
-    return [n for n in out if "," not in n and "(" not in n]
-
-
-class Gazetteer:
+class Gazetteer(Naming):
     """Finds mentions of states and leaders; also names, searches and validates country codes."""
 
     def __init__(
         self, countries: dict[str, Any], leaders: dict[str, Any], inflection: dict[str, Any]
     ):
         self._entries: dict[str, _Entry] = {}
-        self._leaders: list[_Leader] = []
+        self._leaders: list[Leader] = []
         self._display: dict[str, dict[str, str]] = countries["display"]
         self._codes = {c.alpha_2 for c in pycountry.countries}
         self._names: dict[str, set[str]] = {code: set() for code in self._codes}
@@ -128,26 +106,36 @@ class Gazetteer:
             f"{script}_stem": f"(?:{alternation(e)})" for script, e in ends.items()
         }
         self._cjk = Trie()
+        self._arabic = Trie()
         dropped, flagged = set(countries["drop"]), set(countries["ambiguous"])
+        # venues are shown as the city they are in: "Akorda" -> Astana, "Самарканд" -> Samarkand
+        seats = {form: city for city, forms in countries["cities"].items() for form in forms}
         for code, kinds in countries["states"].items():
             for kind in ("country", "adjective", "capital", "venue"):
                 for form in kinds[kind]:
                     # a capital is shown by its first (English) listing, a venue as listed
                     shown = kinds[kind][0] if kind == "capital" else form if kind == "venue" else ""
+                    shown = seats.get(shown.lstrip("=?"), shown)
                     ambiguous = form.lstrip("=?") in flagged
                     entry = _Entry(kind, code, ambiguous, place=shown.lstrip("=?"))
                     self._add(form, entry, curated=True)
         for raw in leaders["leaders"]:
             self._add_leader(raw)
-        for country in pycountry.countries:
-            for lang in MATCH_LANGS:
-                for name in _pycountry_names(country, lang):
-                    if name in dropped or len(name) < 4:
-                        continue
-                    entry = _Entry("country", country.alpha_2, name in flagged)
-                    self._add("=" + name, entry, curated=False)
+        generated = [
+            (country.alpha_2, name)
+            for country in pycountry.countries
+            for lang in PYCOUNTRY_LANGS
+            for name in pycountry_names(country, lang)
+        ]
+        for code, name in [*generated, *cldr_names(self._codes)]:
+            if name not in dropped and long_enough(name):
+                self._add("=" + name, _Entry("country", code, name in flagged), curated=False)
         self._regex = re.compile(self._pattern(suffixes))
         self._cjk_regex = re.compile(self._cjk.pattern(self._cjk.root) or "(?!)")
+        arabic = self._arabic.pattern(self._arabic.root) or "(?!)"
+        self._arabic_regex = re.compile(
+            rf"(?<!\w){ARABIC_PREFIX}(?P<name>(?:{arabic}){ARABIC_SUFFIX})(?!\w)"
+        )
         self._resolved: dict[str, _Entry | None] = {}
 
     def _pattern(self, suffixes: dict[str, str]) -> str:
@@ -166,13 +154,7 @@ class Gazetteer:
         return cls(_load("countries.json"), _load("leaders.json"), _load("inflection.json"))
 
     def _add_leader(self, raw: dict[str, Any]) -> None:
-        terms = tuple(
-            _Term(
-                t["role"], date.fromisoformat(t["start"]), t["end"] and date.fromisoformat(t["end"])
-            )
-            for t in raw["terms"]
-        )
-        leader = _Leader(raw["name"], raw["country"], terms)
+        leader = parse_leader(raw)
         self._leaders.append(leader)
         for form in raw["forms"]:
             ambiguous = bool(raw.get("ambiguous")) or form.startswith("?")
@@ -206,6 +188,9 @@ class Gazetteer:
         if is_cjk(form):
             self._cjk.add(form)
             return
+        if is_arabic(form):
+            self._arabic.add(form.translate(ARABIC_FOLD))
+            return
         script = "cyrillic" if is_cyrillic(form) else "latin"
         for variant in {form, strip_accents(form)}:
             self._tries[script].add(variant)
@@ -231,106 +216,41 @@ class Gazetteer:
         self._resolved[surface] = found
         return found
 
+    def ending(self, surface: str) -> str:
+        """What follows the listed form in a matched word: "ga" of "Qozog'istonga", "" of a
+        form as listed (lower case, normalised)."""
+        key = normalize(surface)
+        for cut in range(len(key), max(0, len(key) - 16), -1):
+            if key[:cut] in self._entries:
+                return key[cut:]
+        return ""
+
     def find(self, text: str, on: date | None = None) -> list[Mention]:
         """Non-overlapping mentions in ``text``, in order; leaders get their role at ``on``."""
         # lower() keeps offsets except for "İ", which becomes two characters
         lowered = text.replace("İ", "i").lower()
-        matches = list(self._regex.finditer(lowered))
+        spans = [m.span() for m in self._regex.finditer(lowered)]
         if HAS_CJK.search(text):
-            matches += self._cjk_regex.finditer(lowered)
-            matches.sort(key=lambda m: m.start())
+            spans += [m.span() for m in self._cjk_regex.finditer(lowered)]
+        if HAS_ARABIC.search(text):
+            lowered = lowered.translate(ARABIC_FOLD)  # one character for one: offsets hold
+            spans += [m.span("name") for m in self._arabic_regex.finditer(lowered)]
+        spans.sort(key=lambda se: (se[0], -se[1]))  # at one start, the longer name first
         out: list[Mention] = []
         day, last_end = on or date.today(), 0
-        for m in matches:
-            start, end = m.span()
-            entry = self._resolve(m.group())
+        for start, end in spans:
+            entry = self._resolve(lowered[start:end])
             if entry is None or start < last_end:
                 continue
             surface = text[start:end]
             if entry.upper and not letters(surface)[: entry.upper].isupper():
                 continue
             last_end = end
-            code, role, name = entry.code, None, entry.place or None
+            kind, code, role, name = entry.kind, entry.code, None, entry.place or None
             if entry.kind == "leader":
-                leader, term = _pick_leader(entry.leaders, day, on is not None)
+                leader, term = pick_leader(entry.leaders, day, on is not None)
                 code, role, name = leader.code, term.role, leader.name
-            out.append(Mention(entry.kind, code, start, end, surface, role, name, entry.ambiguous))
+                if on is not None and not term.covers(on):
+                    kind = "former"  # out of office on the item's date: heads no state
+            out.append(Mention(kind, code, start, end, surface, role, name, entry.ambiguous))
         return out
-
-    def country_name(self, code: str, lang: str = "en") -> str:
-        """Display name of a state in ``lang`` (pycountry translations, curated overrides)."""
-        country = pycountry.countries.get(alpha_2=self._check(code))
-        assert country is not None  # _check accepted the code
-        lang = {"zh": "zh_CN"}.get(lang, lang)
-        override = self._display.get(country.alpha_2, {})
-        if lang in override:
-            return override[lang]
-        if lang == "en":
-            english: str = getattr(country, "common_name", None) or country.name
-            return english.split(",")[0]
-        translated = _translation(lang).gettext(country.name)
-        if translated == country.name and "en" in override:
-            return override["en"]
-        return translated.split(",")[0]
-
-    def search_countries(self, query: str, lang: str = "en") -> list[tuple[str, str]]:
-        """(code, display name) of states whose code or a name in any language fits ``query``."""
-        q = normalize(query)
-        ranked: list[tuple[int, str, str]] = []
-        for code in sorted(self._codes):
-            name = self.country_name(code, lang)
-            keys = self._names[code] | {normalize(name), code.lower()}
-            if q and code.lower() == q:
-                rank = 0
-            elif any(k.startswith(q) or f" {q}" in k for k in keys):
-                rank = 1
-            elif any(q in k for k in keys):
-                rank = 2
-            else:
-                continue
-            ranked.append((rank, name, code))
-        return [(code, name) for _, name, code in sorted(ranked)]
-
-    def is_country(self, code: str) -> bool:
-        return code.upper() in self._codes
-
-    def suggest(self, code: str) -> str | None:
-        """The closest valid alpha-2 code to a mistyped one ("KZZ" -> "KZ"), or None."""
-        raw = code.strip()
-        upper = raw.upper()
-        if upper in self._codes:
-            return upper
-        by_alpha3 = pycountry.countries.get(alpha_3=upper) if len(upper) == 3 else None
-        if by_alpha3 is not None:
-            return str(by_alpha3.alpha_2)
-        entry = self._entries.get(normalize(raw))
-        if entry is not None and entry.kind in ("country", "adjective"):
-            return entry.code
-        curated = list(self._display)
-        near = [c for c in self._codes if edit_distance(upper, c) <= 1]
-        near.sort(key=lambda c: (c not in curated, curated.index(c) if c in curated else 0, c))
-        return near[0] if near else None
-
-    def leaders_of(self, code: str, on: date | None = None) -> list[str]:
-        """Canonical names of the heads of state, then of government, of ``code`` on ``on``."""
-        day, wanted = on or date.today(), self._check(code)
-        serving = [(p, t) for p in self._leaders if p.code == wanted and (t := p.term_at(day))]
-        serving.sort(key=lambda pt: pt[1].role != "head_of_state")
-        return [p.name for p, _ in serving]
-
-    def _check(self, code: str) -> str:
-        if code.upper() in self._codes:
-            return code.upper()
-        hint = self.suggest(code)
-        tail = f"; did you mean {hint!r}?" if hint else ""
-        raise ValueError(f"unknown ISO 3166-1 alpha-2 country code {code!r}{tail}")
-
-
-@functools.lru_cache(maxsize=4096)
-def _pick_leader(leaders: tuple[_Leader, ...], day: date, dated: bool) -> tuple[_Leader, _Term]:
-    """Who a name means on ``day``: whoever was in office, heads of state first; else the latest."""
-    serving = [(p, t) for p in leaders if (t := p.term_at(day)) is not None]
-    if serving:
-        return min(serving, key=lambda pt: pt[1].role != "head_of_state")
-    person = max(leaders, key=lambda p: p.latest().end or date.max)
-    return person, (person.term_at(day) if dated else None) or person.latest()

@@ -18,6 +18,7 @@ CUES = {
     "formal_visit": "state or official visit",
     "held": "past tense (held)",
     "leader_title": "president or prime minister",
+    "message": "message, congratulations or condolences",
     "ministerial": "minister-level wording",
     "multilateral": "multilateral format",
     "parliamentary": "parliament-level wording",
@@ -32,7 +33,12 @@ CUES = {
 WHERE = {"title": "in the headline", "lead": "in the opening sentence", "cue": "in the text"}
 
 FEATURES = {
+    "attend_event_near": "attending the summit or event named next to it",
     "attend_multilateral": "attending a multilateral event",
+    "lone_head_no_meeting": "one leader and nobody of rank to meet",
+    "message_opening": "a message, congratulations or condolences in the opening",
+    "minister_leads": "a minister is the principal actor",
+    "phone_opening": "a call in the opening, no visit",
     "lead_multilateral_no_bilateral": "opening sentence on a multilateral event, no bilateral part",
     "leader_meeting": "leaders meeting",
     "leader_states_eq1": "one state's leader named",

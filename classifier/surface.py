@@ -11,13 +11,22 @@ from typing import Any
 
 APOS = "'’ʼ‘`ʻ´"
 APOS_RE = f"[{APOS}]"
-SEP_RE = r"[\s\-‐‑–]+"
+SEP_RE = r"[\s\-‐‑–\u200c]+"
 HAS_CJK = re.compile("[\u4e00-\u9fff]")
-SEP_CHARS = re.compile(r"[\s\-‐‑–]+")
+HAS_ARABIC = re.compile("[\u0600-\u06ff]")
+# Arabic-script letters that spellings of one name use interchangeably: hamza seats of alif,
+# alif maqsura and the Persian yeh, Persian keheh, teh marbuta. One character for one, so that
+# offsets in the folded text are offsets in the original
+ARABIC_FOLD = str.maketrans("أإآٱىیکةۀ", "ااااييكهه")
+SEP_CHARS = re.compile(r"[\s\-‐‑–\u200c]+")
 
 
 def is_cjk(form: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in form)
+
+
+def is_arabic(form: str) -> bool:
+    return any("\u0600" <= ch <= "\u06ff" for ch in form)
 
 
 def is_cyrillic(form: str) -> bool:
@@ -33,7 +42,9 @@ def ascii_base(ch: str) -> str:
 LATIN_FOLD = {
     ord(ch): ascii_base(ch) for ch in map(chr, range(0xC0, 0x250)) if ascii_base(ch) != ch
 } | {ord("ı"): "i"}
-FOLD = str.maketrans({"ё": "е", "̇": None, ".": None} | dict.fromkeys(APOS)) | LATIN_FOLD
+FOLD = (
+    str.maketrans({"ё": "е", "̇": None, ".": None} | dict.fromkeys(APOS)) | LATIN_FOLD | ARABIC_FOLD
+)
 
 
 def normalize(text: str) -> str:
@@ -56,7 +67,7 @@ class Trie:
         for ch in form:
             if ch in APOS:
                 unit = APOS_RE + "?"
-            elif ch in " -‐":
+            elif ch in " -‐\u200c":
                 unit = SEP_RE
             elif ch == ".":
                 unit = r"\.?"

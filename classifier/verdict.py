@@ -37,6 +37,8 @@ class Verdict:
     summary: str  # one line: why the item was (or was not) flagged
     reasons: tuple[str, ...]  # the features that pushed the score most, signed
     evidence: tuple[Evidence, ...]
+    # True when no date was stated and ``event_date`` is the publication date of a held meeting
+    date_inferred: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,22 +41,22 @@ REJECTED = Example(
     label=0,
     published=DAY,
 )
-# Reports of the same visit in words the seeds hardly use: the seed model is unsure of each.
+# Reports of the same visit that name only the visiting leader: the seed model is unsure of each
+# (with both leaders named, it recognises the summit from its structure in any language).
 OTHER_REPORTS = {
     "it": (
         "Xi Jinping arriva a Dushanbe",
-        "Il presidente cinese Xi Jinping è arrivato giovedì sera a Dushanbe, su invito del "
-        "presidente del Tagikistan Emomali Rahmon.",
+        "Il presidente cinese Xi Jinping è arrivato giovedì sera a Dushanbe, capitale del "
+        "Tagikistan.",
     ),
     "de": (
-        "Xi Jinping in Duschanbe eingetroffen",
-        "Der chinesische Präsident Xi Jinping ist am Donnerstagabend auf Einladung von Emomali "
-        "Rahmon in der tadschikischen Hauptstadt Duschanbe eingetroffen.",
+        "Xi Jinping in Duschanbe",
+        "Der chinesische Präsident Xi Jinping ist am Donnerstagabend in Duschanbe, der "
+        "Hauptstadt Tadschikistans, gelandet.",
     ),
     "es": (
         "Xi Jinping llega a Dusambé",
-        "El presidente de China, Xi Jinping, llegó el jueves a Dusambé, Tayikistán, invitado por "
-        "el presidente Emomali Rahmon.",
+        "El presidente de China, Xi Jinping, llegó el jueves a Dusambé, capital de Tayikistán.",
     ),
 }
 
