@@ -13,7 +13,7 @@ from alerts.delivery import (
 )
 from alerts.digest import build_digest
 from alerts.grouping import group_events
-from alerts.mailer import SendOutcome, SmtpConfig, SmtpTransport, send_message
+from alerts.mailer import SMTP_TIMEOUT, SendOutcome, SmtpConfig, SmtpTransport, send_message
 from alerts.outbox import EmlTransport, eml_name, write_eml
 from alerts.records import (
     DigestItem,
@@ -27,6 +27,7 @@ from alerts.records import (
 from alerts.schedule import Schedule, ScheduleError
 
 __all__ = [
+    "SMTP_TIMEOUT",
     "AddressError",
     "DeliveryReport",
     "DigestItem",

@@ -1,11 +1,10 @@
-"""Build one recipient's digest: pick the events they watch, turn them into sanitised view
-records, render the Jinja2 text and HTML templates, and assemble the multipart message.
-
-Feed text passes through `sanitise` once per item (results are cached, which keeps a run over many
-recipients cheap) and the HTML template escapes it again on output. Header values are checked
-addresses or single cleaned lines, so no newline from a feed or a configuration file reaches a
-header. The Message-ID derives from recipient and period: rebuilding the same digest gives the
-same id, which lets mail clients drop a duplicate if one ever slips through.
+"""Build one recipient's digest: pick the events they watch, turn them into sanitised view records,
+render the Jinja2 text and HTML templates, and assemble the multipart message. Feed text passes
+through `sanitise` once per item (results are cached, which keeps a run over many recipients cheap)
+and the HTML template escapes it again on output. Header values are checked addresses or single
+cleaned lines, so no newline from a feed or a configuration file reaches a header. The Message-ID
+derives from recipient and period: rebuilding the same digest gives the same id, which lets mail
+clients drop a duplicate if one ever slips through.
 """
 
 from __future__ import annotations
@@ -170,6 +169,64 @@ def _subject(words: Mapping[str, str], chosen: list[Event]) -> str:
     return header_text(f"{words['brand']}: {', '.join(parts)} — {chosen[0].headline}", 160)
 
 
+def _feed_views(words: Mapping[str, str], stats: DigestStats) -> list[FeedView]:
+    fail = words["failures"]
+    return [
+        FeedView(clean_text(f.name, 100), safe_link(f.url),
+                 fail.format(count=f.consecutive_failures), clean_text(f.last_error or "", 200))
+        for f in stats.failing_feeds
+    ]  # fmt: skip
+
+
+def _context(
+    recipient: Recipient,
+    chosen: list[Event],
+    stats: DigestStats,
+    period: Period,
+    zone: ZoneInfo,
+    sender: str,
+    country_names: Mapping[str, str],
+) -> dict[str, object]:
+    """What the digest templates are rendered with."""
+    words = words_for(recipient.lang)
+    lang = _html_lang(recipient)
+    fragments = [
+        _fragments(e, lang, (country_names.get(a, a), country_names.get(b, b)))
+        for e in chosen
+        for a, b in (e.countries,)
+    ]
+    updates = sum(e.is_update for e in chosen)
+    return {
+        "w": words,
+        "lang": lang,
+        "texts": [text for text, _ in fragments],
+        "htmls": [html for _, html in fragments],
+        "summary_line": words["summary_line"].format(
+            events=count_phrase(words, "one_event", "events", len(chosen)),
+            updates=count_phrase(words, "one_update", "updates", updates),
+        ),
+        "period": "{} – {} ({})".format(
+            period.start.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+            period.end.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+            recipient.timezone,
+        ),
+        "seen": stats.items_seen,
+        "flagged": stats.items_flagged,
+        "feeds": _feed_views(words, stats),
+        "unsubscribe": words["unsubscribe"].format(sender=sender),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class _Envelope:
+    """Who sends the digest and how it is labelled; the same for every recipient of a run."""
+
+    sender: str
+    sender_name: str | None
+    list_id: str
+    date: datetime
+
+
 def build_digest(
     recipient: Recipient,
     events: Sequence[Event],
@@ -192,50 +249,31 @@ def build_digest(
     chosen = _watched(recipient, events)
     if not chosen and not recipient.send_empty:
         return None
-    words = words_for(recipient.lang)
-    lang = _html_lang(recipient)
-    fragments = [
-        _fragments(e, lang, (country_names.get(a, a), country_names.get(b, b)))
-        for e in chosen
-        for a, b in (e.countries,)
-    ]
-    updates = sum(e.is_update for e in chosen)
-    context = {
-        "w": words,
-        "lang": lang,
-        "texts": [text for text, _ in fragments],
-        "htmls": [html for _, html in fragments],
-        "summary_line": words["summary_line"].format(
-            events=count_phrase(words, "one_event", "events", len(chosen)),
-            updates=count_phrase(words, "one_update", "updates", updates),
-        ),
-        "period": "{} – {} ({})".format(
-            period.start.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
-            period.end.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
-            recipient.timezone,
-        ),
-        "seen": stats.items_seen,
-        "flagged": stats.items_flagged,
-        "feeds": [
-            FeedView(
-                clean_text(f.name, 100),
-                safe_link(f.url),
-                words["failures"].format(count=f.consecutive_failures),
-                clean_text(f.last_error or "", 200),
-            )
-            for f in stats.failing_feeds
-        ],
-        "unsubscribe": words["unsubscribe"].format(sender=sender),
-    }
+    context = _context(recipient, chosen, stats, period, zone, sender, country_names)
     text = _text_env.get_template("digest.txt.j2").render(context)
     html = _html_env.get_template("digest.html.j2").render(context)
+    envelope = _Envelope(sender, sender_name, list_id, now or datetime.now(UTC))
+    return _message(recipient, chosen, period, envelope, (text, html))
+
+
+def _message(
+    recipient: Recipient,
+    chosen: list[Event],
+    period: Period,
+    envelope: _Envelope,
+    body: tuple[str, str],
+) -> DigestMessage:
+    """The rendered (text, html) `body` as a multipart message with its headers."""
+    words, (text, html) = words_for(recipient.lang), body
+    sender, list_id = envelope.sender, envelope.list_id
     subject = _subject(words, chosen)
     digest = hashlib.sha256(f"{recipient.email}|{period.key()}|{list_id}".encode()).hexdigest()
     message_id = f"<{period.end:%Y%m%d%H%M}.{digest[:24]}@{domain_of(sender)}>"
+    name = header_text(envelope.sender_name, 80) if envelope.sender_name else words["brand"]
     raw = assemble(
         message_id=message_id,
-        date=now or datetime.now(UTC),
-        sender=(header_text(sender_name, 80) if sender_name else words["brand"], sender),
+        date=envelope.date,
+        sender=(name, sender),
         to=(header_text(recipient.name or "", 80), recipient.email),
         subject=subject,
         extra_headers=[

@@ -10,15 +10,14 @@ what happened.
 from __future__ import annotations
 
 import ipaddress
-import os
 import smtplib
 import ssl
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from alerts.addresses import check_address
 
 SECURITY_MODES = ("starttls", "tls", "none")
+SMTP_TIMEOUT = 30.0  # seconds per SMTP operation; a stuck server must not stall a delivery run
 
 
 def _is_loopback(host: str) -> bool:
@@ -37,7 +36,7 @@ class SmtpConfig:
     security: str = "starttls"
     username: str | None = None
     password: str | None = field(default=None, repr=False)
-    timeout: float = 30.0
+    timeout: float = SMTP_TIMEOUT
     verify_certificates: bool = True
 
     def __post_init__(self) -> None:
@@ -52,33 +51,6 @@ class SmtpConfig:
                 f"SMTP security 'none' is only allowed for localhost, not {self.host!r}; "
                 "use 'starttls' or 'tls'"
             )
-
-    @classmethod
-    def from_env(
-        cls, environ: Mapping[str, str] = os.environ, prefix: str = "SUMMITWATCH_SMTP_"
-    ) -> SmtpConfig | None:
-        """Read HOST, PORT, SECURITY, USERNAME, PASSWORD, TIMEOUT and VERIFY under `prefix`;
-        None when HOST is unset (the caller then writes .eml files instead)."""
-        host = environ.get(prefix + "HOST", "").strip()
-        if not host:
-            return None
-        security = environ.get(prefix + "SECURITY", "starttls").strip().lower()
-        default_port = {"starttls": "587", "tls": "465", "none": "25"}.get(security, "587")
-        port_text = environ.get(prefix + "PORT", default_port).strip()
-        try:
-            port, timeout = int(port_text), float(environ.get(prefix + "TIMEOUT", "30"))
-        except ValueError as error:
-            raise ValueError(f"bad {prefix}PORT or {prefix}TIMEOUT value: {error}") from error
-        verify = environ.get(prefix + "VERIFY", "1").strip().lower() not in ("0", "false", "no")
-        return cls(
-            host=host,
-            port=port,
-            security=security,
-            username=environ.get(prefix + "USERNAME") or None,
-            password=environ.get(prefix + "PASSWORD") or None,
-            timeout=timeout,
-            verify_certificates=verify,
-        )
 
 
 @dataclass(frozen=True, slots=True)

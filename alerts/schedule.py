@@ -1,19 +1,19 @@
 """Recipient schedules: parse `immediate`, `daily HH:MM`, `weekly DAY HH:MM` or a 5-field cron line
-in the recipient's timezone, and answer which digest period is due.
-
-Every non-immediate schedule is compiled to one cron form so daily, weekly and cron share the same
-arithmetic. Fire times are wall-clock times in the recipient's zone: a time skipped by a DST jump
-fires at the same instant as the first wall-clock minute after the jump, and a time repeated when
-clocks go back fires once, at its first occurrence.
+in the recipient's timezone, and answer which digest period is due. This module only owns the
+grammar and its error messages; daily and weekly are rewritten as cron lines and every cron line
+is walked by `cronsim` over wall-clock times in the recipient's zone. A wall time is read at its
+first occurrence, as `zoneinfo` does by default: a time skipped by a DST jump (02:30 on a night
+that jumps from 02:00 to 03:00) fires as if the clock had not jumped yet (03:30 new time), and a
+time repeated when clocks go back fires once, at its first occurrence.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from cronsim import CronSim, CronSimError
 
 from alerts.records import Period
 
@@ -36,32 +36,17 @@ _ALLOWED = (
     "allowed: 'immediate', 'daily HH:MM', 'weekly DAY HH:MM' (DAY = mon..sun) "
     "or a 5-field cron line 'minute hour day month weekday'"
 )
-# Far enough to find the next 29 February under any valid expression.
-_SEARCH_DAYS = 366 * 8 + 2
+# Wall-clock order and instant order differ only inside a forward jump of the clock (a skipped
+# wall time maps past the jump's real times), and no DST jump in tzdata exceeds two hours; the
+# backward walk looks this far past its first candidate so it never misses a later instant.
+_JUMP = timedelta(hours=2)
 
 
 class ScheduleError(ValueError):
     """A schedule or timezone that cannot be understood; the message names the bad value."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Cron:
-    minutes: tuple[int, ...]
-    hours: tuple[int, ...]
-    days: frozenset[int]
-    months: frozenset[int]
-    weekdays: frozenset[int]  # 0 = Sunday, as in cron
-    fields: dict[str, str]
-
-    def matches(self, day: date) -> bool:
-        return (
-            day.month in self.months
-            and day.day in self.days
-            and (day.isoweekday() % 7) in self.weekdays
-        )
-
-
-def _parse_value(text: str, low: int, names: tuple[str, ...], name: str, whole: str) -> int:
+def _check_value(text: str, low: int, names: tuple[str, ...], name: str, whole: str) -> int:
     lowered = text.lower()
     if lowered in names:
         return names.index(lowered) + low
@@ -70,67 +55,47 @@ def _parse_value(text: str, low: int, names: tuple[str, ...], name: str, whole: 
     return int(text)
 
 
-def _parse_field(text: str, spec: tuple[str, int, int, tuple[str, ...]], whole: str) -> set[int]:
+def _check_field(text: str, spec: tuple[str, int, int, tuple[str, ...]], whole: str) -> None:
+    """Refuse what our grammar does not allow with a message naming the part; `cronsim`'s own
+    errors only say which field is bad, and it accepts extensions (L, #) we do not document."""
     name, low, high, names = spec
-    values: set[int] = set()
     for part in text.split(","):
         base, _, step_text = part.partition("/")
-        step = 1
-        if step_text:
-            if not step_text.isdigit() or int(step_text) == 0:
-                raise ScheduleError(f"bad step {part!r} for {name} in cron schedule {whole!r}")
-            step = int(step_text)
+        if step_text and (not step_text.isdigit() or int(step_text) == 0):
+            raise ScheduleError(f"bad step {part!r} for {name} in cron schedule {whole!r}")
         if base == "*":
-            start, stop = low, high
-        elif "-" in base:
-            first, _, last = base.partition("-")
-            start = _parse_value(first, low, names, name, whole)
-            stop = _parse_value(last, low, names, name, whole)
-        else:
-            start = _parse_value(base, low, names, name, whole)
-            stop = high if step_text else start
+            continue
+        first, _, last = base.partition("-")
+        start = _check_value(first, low, names, name, whole)
+        stop = _check_value(last, low, names, name, whole) if last else start
         if not (low <= start <= high and low <= stop <= high) or start > stop:
             raise ScheduleError(
                 f"{name} {part!r} out of range {low}-{high} in cron schedule {whole!r}"
             )
-        values.update(range(start, stop + 1, step))
-    return values
 
 
-def _compile_cron(text: str) -> _Cron:
+def _check_cron(text: str) -> str:
     parts = text.split()
     if len(parts) != 5:
         raise ScheduleError(f"cron schedule {text!r} has {len(parts)} fields, not 5; {_ALLOWED}")
-    sets = [_parse_field(part, spec, text) for part, spec in zip(parts, _FIELDS, strict=True)]
-    minutes, hours, days, months, weekdays = sets
-    weekdays = {d % 7 for d in weekdays}
+    for part, spec in zip(parts, _FIELDS, strict=True):
+        _check_field(part, spec, text)
     if parts[2] != "*" and parts[4] != "*":
-        # Cron ORs a restricted day and weekday while APScheduler ANDs them; refuse the ambiguity.
+        # Cron ORs a restricted day and weekday, which surprises people; refuse the ambiguity.
         raise ScheduleError(
             f"cron schedule {text!r} restricts both day of month and day of week; "
             "restrict only one of them"
         )
-    fields = {
-        "minute": ",".join(map(str, sorted(minutes))),
-        "hour": ",".join(map(str, sorted(hours))),
-        "day": "*" if parts[2] == "*" else ",".join(map(str, sorted(days))),
-        "month": "*" if parts[3] == "*" else ",".join(map(str, sorted(months))),
-        # APScheduler 3 numbers weekdays from Monday = 0, so hand it names instead of numbers.
-        "day_of_week": "*"
-        if parts[4] == "*"
-        else ",".join(_DAY_NAMES[d] for d in sorted(weekdays)),
-    }
-    return _Cron(
-        tuple(sorted(minutes)),
-        tuple(sorted(hours)),
-        frozenset(days),
-        frozenset(months),
-        frozenset(weekdays),
-        fields,
-    )
+    expression = " ".join(parts)
+    try:
+        CronSim(expression, datetime(2000, 1, 1))
+    except CronSimError as error:  # e.g. "0 0 31 2 *": valid fields, no date ever matches
+        raise ScheduleError(f"cron schedule {text!r} is not usable: {error}") from error
+    return expression
 
 
-def _cron_for(text: str) -> _Cron | None:
+def _cron_for(text: str) -> str | None:
+    """The cron line `text` stands for, or None for `immediate`."""
     words = text.split()
     if not words:
         raise ScheduleError(f"empty schedule; {_ALLOWED}")
@@ -148,14 +113,14 @@ def _cron_for(text: str) -> _Cron | None:
             )
         hour, minute = int(match.group(1)), int(match.group(2))
         if kind == "daily":
-            return _compile_cron(f"{minute} {hour} * * *")
+            return _check_cron(f"{minute} {hour} * * *")
         day = words[1].lower()
         number = _FULL_DAYS.get(day, _DAY_NAMES.index(day) if day in _DAY_NAMES else None)
         if number is None:
             raise ScheduleError(f"bad day {words[1]!r} in schedule {text!r}; use mon..sun")
-        return _compile_cron(f"{minute} {hour} * * {number}")
+        return _check_cron(f"{minute} {hour} * * {number}")
     if len(words) == 5:
-        return _compile_cron(" ".join(words))
+        return _check_cron(text)
     raise ScheduleError(f"unknown schedule {text!r}; {_ALLOWED}")
 
 
@@ -164,7 +129,7 @@ class Schedule:
 
     __slots__ = ("_cron", "text", "timezone", "zone")
 
-    def __init__(self, text: str, timezone_name: str, cron: _Cron | None, zone: ZoneInfo) -> None:
+    def __init__(self, text: str, timezone_name: str, cron: str | None, zone: ZoneInfo) -> None:
         self.text = text
         self.timezone = timezone_name
         self.zone = zone
@@ -187,46 +152,22 @@ class Schedule:
     def __repr__(self) -> str:
         return f"Schedule({self.text!r}, {self.timezone!r})"
 
-    def cron_fields(self) -> dict[str, str]:
-        return {} if self._cron is None else dict(self._cron.fields)
-
-    def _fires(self, around: datetime, forward: bool) -> Iterator[datetime]:
-        """Fire instants (UTC) walking day by day from `around`'s local day, in one direction."""
-        assert self._cron is not None
-        cron = self._cron
-        local_day = around.astimezone(self.zone).date()
-        step = timedelta(days=1 if forward else -1)
-        slots = [(h, m) for h in cron.hours for m in cron.minutes]
-        if not forward:
-            slots.reverse()
-        for offset in range(_SEARCH_DAYS):
-            day = local_day + step * offset
-            if not cron.matches(day):
-                continue
-            instants = [
-                datetime.combine(day, time(h, m), self.zone).astimezone(UTC) for h, m in slots
-            ]
-            # Gap times map onto instants that may also be real times; keep each instant once.
-            yield from sorted(set(instants), reverse=not forward)
-
-    def next_fire(self, after: datetime) -> datetime:
-        """The first fire strictly after `after`; immediate schedules are always due."""
-        _require_aware(after, "after")
-        if self._cron is None:
-            return after
-        for instant in self._fires(after, forward=True):
-            if instant > after:
-                return instant
-        raise ScheduleError(f"schedule {self.text!r} never fires")
-
-    def previous_fire(self, at_or_before: datetime) -> datetime:
-        _require_aware(at_or_before, "at_or_before")
-        if self._cron is None:
-            return at_or_before
-        for instant in self._fires(at_or_before, forward=False):
-            if instant <= at_or_before:
-                return instant
-        raise ScheduleError(f"schedule {self.text!r} never fires")
+    def _last_fire(self, cron: str, at: datetime) -> datetime:
+        """The latest fire instant (UTC) at or before `at`."""
+        # cronsim walks naive wall-clock times, read here at their first occurrence (fold=0);
+        # it starts one jump past `at`'s wall time, as a wall time that late may still be an
+        # earlier instant (a repeated hour), and yields times strictly before its start.
+        start = at.astimezone(self.zone).replace(tzinfo=None, microsecond=0) + _JUMP
+        best: tuple[datetime, datetime] | None = None  # (instant, wall time)
+        for wall in CronSim(cron, start + timedelta(seconds=1), reverse=True):
+            if best is not None and wall < best[1] - _JUMP:
+                return best[0]
+            instant = wall.replace(tzinfo=self.zone).astimezone(UTC)
+            if instant <= at and (best is None or instant > best[0]):
+                best = (instant, wall)
+        if best is None:  # cronsim gives up after 50 years without a match
+            raise ScheduleError(f"schedule {self.text!r} never fires")
+        return best[0]
 
     def due_period(self, now: datetime, last_end: datetime | None) -> Period | None:
         """The latest completed period ending at or before `now` not sent yet, or None.
@@ -243,10 +184,10 @@ class Schedule:
         if self._cron is None:
             start = last_end if last_end is not None else now - timedelta(days=1)
             return Period(start, now) if start < now else None
-        end = self.previous_fire(now)
+        end = self._last_fire(self._cron, now)
         if last_end is not None:
             return Period(last_end, end) if last_end < end else None
-        return Period(self.previous_fire(end - timedelta(microseconds=1)), end)
+        return Period(self._last_fire(self._cron, end - timedelta(microseconds=1)), end)
 
 
 def _require_aware(value: datetime, name: str) -> None:

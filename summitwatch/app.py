@@ -1,21 +1,23 @@
 """The application context: resolved settings, the open database and the trained detector.
 
 Every command and the web UI start from ``open_app``: it resolves the settings (validating
-country codes against the gazetteer), opens and upgrades the database, and merges the
+country codes against ISO 3166 through pycountry), opens and upgrades the database, and merges the
 configuration file's feeds, recipients and countries into it. The detector is loaded lazily,
 since listing feeds should not wait for a model.
 """
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from classifier.gazetteer import Gazetteer
-from summitwatch.settings import Settings, load_settings, normalise_countries
+import pycountry
+
+from summitwatch.settings import WATCHED_DEFAULT, Settings, load_settings, normalise_countries
 from summitwatch.storage import catalog
 from summitwatch.storage.db import Database, open_database
 from summitwatch.validation import validate_feed, validate_recipient
@@ -25,11 +27,35 @@ if TYPE_CHECKING:
 
 
 def country_problem(code: str) -> str | None:
-    """None when ``code`` is a known ISO alpha-2 code, else a suggestion ("" when none)."""
-    gazetteer = Gazetteer.default()
-    if gazetteer.is_country(code):
+    """None when ``code`` is a known ISO alpha-2 code, else a suggestion ("" when none).
+
+    pycountry's table, not the classifier's gazetteer: every command checks the watched
+    countries at start, and building the gazetteer costs a second.
+    """
+    upper = code.strip().upper()
+    if len(upper) == 2 and pycountry.countries.get(alpha_2=upper) is not None:
         return None
-    return gazetteer.suggest(code) or ""
+    return _suggest(code.strip()) or ""
+
+
+def _suggest(raw: str) -> str | None:
+    """The closest alpha-2 code to a mistyped one: an alpha-3 code or a name of the state
+    ("UZB", "Kyrgyzstan"), else the nearest code, the watched defaults first among equals."""
+    try:
+        exact = pycountry.countries.lookup(raw)
+    except LookupError:
+        exact = None
+    if exact is not None:
+        return str(exact.alpha_2)
+    codes = sorted(c.alpha_2 for c in pycountry.countries)
+    near = difflib.get_close_matches(raw.upper(), codes, n=5, cutoff=0.6)
+    if near:
+        best = difflib.SequenceMatcher(None, raw.upper(), near[0]).ratio()
+        tied = [c for c in near if difflib.SequenceMatcher(None, raw.upper(), c).ratio() == best]
+        return min(tied, key=lambda c: (c not in WATCHED_DEFAULT, c))
+    names = {c.name.lower(): c.alpha_2 for c in pycountry.countries}
+    named = difflib.get_close_matches(raw.lower(), list(names), n=1, cutoff=0.8)
+    return str(names[named[0]]) if named else None
 
 
 @dataclass

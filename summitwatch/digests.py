@@ -1,15 +1,17 @@
 """The digest steps of the pipeline: build one recipient's digest for its due period into the
 outbox (``build_digest_for``; ``build_digests`` for every recipient) and deliver outbox messages
-(``deliver_message`` for one, leased by a worker's job; ``deliver`` for all that are due).
-
-Like the steps in ``summitwatch.pipeline`` they read from the database whether the work is still
-due: a period already built is never built again (the outbox's unique recipient and period), and
-a message is marked sent in the transaction that records the server's acceptance.
+(``deliver_message`` for one, leased by a worker's job; ``deliver`` for all that are due). Both
+runners ask ``due_recipients`` once a minute which digests are due, so schedules are decided in one
+place (``alerts.Schedule.due_period``) whichever runner is used. Like the steps in
+``summitwatch.pipeline`` they read from the database whether the work is still due: a period
+already built is never built again (the outbox's unique recipient and period), and a message is
+marked sent in the transaction that records the server's acceptance.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -23,6 +25,7 @@ from alerts import (
     Period,
     Recipient,
     Schedule,
+    ScheduleError,
     SmtpConfig,
     SmtpTransport,
     build_digest,
@@ -31,6 +34,7 @@ from alerts import (
 )
 from summitwatch.app import App
 from summitwatch.records import ItemView, RecipientRecord
+from summitwatch.settings import Settings
 from summitwatch.storage import catalog, outbox
 from summitwatch.storage import items as item_store
 from summitwatch.storage.db import utcnow
@@ -115,6 +119,18 @@ def digest_due(
     return period
 
 
+def due_recipients(app: App, now: datetime) -> list[RecipientRecord]:
+    """The recipients whose digest is due at ``now``: the one question both runners ask."""
+    due = []
+    for record in catalog.list_recipients(app.db):
+        try:
+            if digest_due(app, record, now) is not None:
+                due.append(record)
+        except ScheduleError as exc:  # one broken schedule must not stop everyone's digests
+            log.error("recipient %s: %s", record.email, exc)
+    return due
+
+
 def _build_one(
     app: App, record: RecipientRecord, ctx: _DigestContext, *, dry_run: bool, force: bool
 ) -> DigestPlan | None:
@@ -187,14 +203,18 @@ def build_digest_for(
 
 
 def build_digests(
-    app: App, now: datetime | None = None, *, dry_run: bool = False, force: bool = False
+    app: App,
+    now: datetime | None = None,
+    *,
+    dry_run: bool = False,
+    force: bool = False,
+    records: Sequence[RecipientRecord] | None = None,
 ) -> list[DigestPlan]:
-    """Build each recipient's due digest into the outbox (``force``: due now regardless)."""
+    """Build each recipient's (or each of ``records``') due digest into the outbox
+    (``force``: due now regardless)."""
     ctx = _digest_context(app, now or utcnow())
-    plans = (
-        _build_isolated(app, record, ctx, dry_run=dry_run, force=force)
-        for record in catalog.list_recipients(app.db)
-    )
+    chosen = catalog.list_recipients(app.db) if records is None else records
+    plans = (_build_isolated(app, record, ctx, dry_run=dry_run, force=force) for record in chosen)
     return [plan for plan in plans if plan is not None]
 
 
@@ -213,20 +233,26 @@ def _build_isolated(
         return DigestPlan(record.email, "", 0, 0, None, None, error=reason)
 
 
+def smtp_config(settings: Settings) -> SmtpConfig | None:
+    """The SMTP server the settings name, every ``SmtpConfig`` field given; None without
+    ``smtp.host`` (messages are then written as .eml files)."""
+    if not settings["smtp.host"]:
+        return None
+    return SmtpConfig(
+        host=str(settings["smtp.host"]),
+        port=int(settings["smtp.port"]),
+        security=str(settings["smtp.security"]),
+        username=str(settings["smtp.username"]) or None,
+        password=settings.smtp_password(),
+        timeout=float(settings["smtp.timeout_seconds"]),
+        verify_certificates=bool(settings["smtp.verify_certificates"]),
+    )
+
+
 def _transport(app: App) -> Any:
     """SMTP when configured, else .eml files in the outbox dir."""
-    s = app.settings
-    if not s["smtp.host"]:
-        return EmlTransport(app.outbox_dir)
-    return SmtpTransport(
-        SmtpConfig(
-            host=str(s["smtp.host"]),
-            port=int(s["smtp.port"]),
-            security=str(s["smtp.security"]),
-            username=str(s["smtp.username"]) or None,
-            password=s.smtp_password(),
-        )
-    )
+    config = smtp_config(app.settings)
+    return EmlTransport(app.outbox_dir) if config is None else SmtpTransport(config)
 
 
 def deliver(app: App, now: datetime | None = None) -> DeliveryReport:

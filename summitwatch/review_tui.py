@@ -3,7 +3,8 @@
 Keys: ``y`` confirm, ``n`` reject, ``s`` skip, ``u`` undo the last review of this session,
 ``q`` quit. On a terminal each key acts at once; when input is piped, one key per line is read,
 which is also how the tests drive it. Items are read a page at a time from the same keyset queue
-as the web UI, so a queue of 100,000 items starts as fast as one of ten.
+as the web UI, so a queue of 100,000 items starts as fast as one of ten. The command itself is
+``summitwatch.cli.review``.
 """
 
 from __future__ import annotations
@@ -12,14 +13,14 @@ import getpass
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import Any
 
-import typer
 from rich.console import Console
 from rich.panel import Panel
 from rich.text import Text
 
 from summitwatch.app import App
+from summitwatch.evidence import spans
 from summitwatch.records import ItemView
 from summitwatch.storage import items as item_store
 from summitwatch.storage import queue
@@ -76,8 +77,6 @@ def read_key_from(stream: Any) -> Callable[[], str]:
 
 def styled(text: str, evidence: list[dict[str, Any]], field_name: str, limit: int = 0) -> Text:
     """``text`` with the classifier's evidence spans styled (Rich never interprets feed text)."""
-    from summitwatch.web.render import spans
-
     shown = text[:limit] + "…" if limit and len(text) > limit else text
     out = Text(shown)
     for start, end, kind, _label in spans(shown, evidence, field_name):
@@ -203,13 +202,3 @@ def _os_user() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "terminal"
-
-
-def review_cli(
-    ctx: typer.Context,
-    near: Annotated[bool, typer.Option("--near", help="Review the near misses instead.")] = False,
-) -> None:
-    """Review flagged items in the terminal: y confirm, n reject, s skip, u undo, q quit."""
-    from summitwatch.cli import get_app
-
-    review_command(get_app(ctx), Console(), view="near" if near else "queue")

@@ -1,33 +1,30 @@
-"""The embedded runner: APScheduler 3 in one process.
-
-One interval job polls the feeds that are due (the due times live in the database, so the job
-itself runs often and cheaply), classifies what is new and delivers pending digests; one cron job
-per recipient schedule builds that recipient's digest. Jobs never overlap (``max_instances=1``,
-``coalesce``), and the recipient jobs are re-read every few minutes so that schedules changed in
-the web UI take effect without a restart. The jobs only call ``summitwatch.pipeline``'s steps;
-``[runner] mode = "workers"`` runs the same steps as procrastinate jobs (``summitwatch.workers``)
-instead, since APScheduler 3's job stores cannot be shared between processes.
+"""The embedded runner: APScheduler 3 in one process, with two interval jobs that never overlap
+(``max_instances=1``, ``coalesce``). The poll job collects the feeds that are due (their due
+times live in the database, so it runs often and cheaply), classifies what is new and delivers
+pending digests. The digest tick runs at the start of every minute and asks the database the
+same question as workers mode's tick (``digests.due_recipients``): it builds the digests that are
+due and delivers them, so recipients added or schedules changed in the web UI apply at the next
+minute without a restart. The jobs only call the pipeline's steps; ``[runner] mode = "workers"``
+runs the same steps as procrastinate jobs (``summitwatch.workers``) instead, since APScheduler
+3's job stores cannot be shared between processes.
 """
 
 from __future__ import annotations
 
 import logging
 import signal
-from datetime import UTC, datetime
-from typing import Any
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.blocking import BlockingScheduler
-from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 from rich.console import Console
 
-from alerts import Schedule
 from summitwatch import digests, pipeline
 from summitwatch.app import App
-from summitwatch.storage import catalog
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 60
-RESYNC_SECONDS = 300
+TICK_SECONDS = 60  # schedules are minute-precise (cron), so one look a minute is enough
 
 
 def poll_job(app: App, console: Console) -> None:
@@ -44,44 +41,33 @@ def poll_job(app: App, console: Console) -> None:
         log.exception("poll cycle failed")
 
 
-def digest_job(app: App, console: Console) -> None:
+def digest_tick(
+    app: App, console: Console, now: datetime | None = None
+) -> list[digests.DigestPlan]:
+    """Build and deliver the digests due at ``now``; returns what was built."""
     try:
-        plans = digests.build_digests(app)
-        delivery = digests.deliver(app)
-        for plan in plans:
-            if plan.error is not None:
-                console.print(f"digest for {plan.recipient} not built: {plan.error}", markup=False)
-                continue
-            console.print(
-                f"digest for {plan.recipient} ({plan.period}): "
-                f"{plan.events} events; delivery {delivery}"
-            )
-    except Exception:
-        log.exception("digest job failed")
-
-
-def sync_digest_jobs(scheduler: Any, app: App, console: Console) -> None:
-    wanted = {}
-    for r in catalog.list_recipients(app.db):
-        schedule = Schedule.parse(r.schedule, r.timezone)
-        fields = schedule.cron_fields()
-        job_id = f"digest:{r.email}"
-        wanted[job_id] = fields
-        trigger = CronTrigger(**fields, timezone=r.timezone) if fields else None
-        if trigger is None:
-            continue  # "immediate" recipients are served by the poll job's delivery
-        scheduler.add_job(
-            digest_job,
-            trigger,
-            args=(app, console),
-            id=job_id,
-            replace_existing=True,
-            max_instances=1,
-            coalesce=True,
+        now = now or datetime.now(UTC)
+        due = digests.due_recipients(app, now)
+        if not due:
+            return []
+        plans = digests.build_digests(app, now, records=due)
+        delivery = digests.deliver(app, now)
+    except Exception:  # the next tick asks again: nothing is marked built unless it was
+        log.exception("digest tick failed")
+        return []
+    for plan in plans:
+        if plan.error is not None:
+            console.print(f"digest for {plan.recipient} not built: {plan.error}", markup=False)
+            continue
+        console.print(
+            f"digest for {plan.recipient} ({plan.period}): "
+            f"{plan.events} events; delivery {delivery}"
         )
-    for job in scheduler.get_jobs():
-        if job.id.startswith("digest:") and job.id not in wanted:
-            job.remove()
+    return plans
+
+
+def next_minute(now: datetime) -> datetime:
+    return now.replace(second=0, microsecond=0) + timedelta(minutes=1)
 
 
 def build_scheduler(app: App, console: Console) -> BlockingScheduler:
@@ -96,29 +82,17 @@ def build_scheduler(app: App, console: Console) -> BlockingScheduler:
         max_instances=1,
         coalesce=True,
     )
+    # aligned to the minute, so a 07:00 digest is built at 07:00:00 and not up to a minute late
+    tick = IntervalTrigger(seconds=TICK_SECONDS, start_date=next_minute(datetime.now(UTC)))
     scheduler.add_job(
-        immediate_job,
-        "interval",
-        seconds=POLL_SECONDS,
+        digest_tick,
+        tick,
         args=(app, console),
-        id="immediate",
+        id="digests",
         max_instances=1,
         coalesce=True,
     )
-    scheduler.add_job(
-        sync_digest_jobs,
-        "interval",
-        seconds=RESYNC_SECONDS,
-        args=(scheduler, app, console),
-        id="resync",
-    )
-    sync_digest_jobs(scheduler, app, console)
     return scheduler
-
-
-def immediate_job(app: App, console: Console) -> None:
-    """Recipients with the ``immediate`` schedule get a digest as soon as something is flagged."""
-    digest_job(app, console)
 
 
 def run_forever(app: App, console: Console) -> None:

@@ -111,6 +111,20 @@ SETTINGS: tuple[Setting, ...] = (
         "Transport security.",
         choices=("starttls", "tls", "none"),
     ),
+    Setting(
+        "smtp.timeout_seconds",
+        "float",
+        30.0,
+        "Seconds to wait on the SMTP server before a delivery counts as failed.",
+        minimum=1,
+        maximum=600,
+    ),
+    Setting(
+        "smtp.verify_certificates",
+        "bool",
+        True,
+        "Check the SMTP server's TLS certificate (turn off only for a test relay).",
+    ),
     Setting("smtp.username", "str", "", "SMTP login name."),
     Setting(
         "smtp.password_env",

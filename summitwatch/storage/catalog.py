@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from collectors import FeedState
+from collectors.models import FeedState
 from summitwatch.records import FeedRecord, RecipientRecord
 from summitwatch.storage.db import Database, utcnow
 from summitwatch.storage.models import Feed, Item, Recipient, WatchedCountry

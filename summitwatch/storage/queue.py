@@ -261,4 +261,3 @@ def add_entries(db: Database, feed_id: int | None, entries: Sequence[Entry]) -> 
     """Store entries outside a poll (imports, tests); returns the new item ids."""
     with db.session() as s:
         return insert_entries(s, feed_id, entries, datetime.now(UTC))
-

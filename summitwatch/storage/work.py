@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select
 
-from collectors import FeedState
+from collectors.models import FeedState
 from summitwatch.storage.db import Database
 from summitwatch.storage.models import Feed, Item, OutboxMessage
 

@@ -20,39 +20,11 @@ from markupsafe import Markup, escape
 from starlette.responses import Response
 
 from alerts.sanitise import flag, safe_link
+from summitwatch.evidence import spans
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-EVIDENCE_KINDS = frozenset({"country", "adjective", "capital", "venue", "leader", "cue"})
 SAFE_TAGS = {"p", "br", "b", "strong", "i", "em", "ul", "ol", "li", "blockquote", "a", "span"}
 UI_LANGS = ("en", "fr", "ru", "de", "es", "tr", "uk")
-
-
-Span = tuple[int, int, str, str]
-
-
-def spans(text: str, evidence: Iterable[Mapping[str, Any]], field: str) -> list[Span]:
-    """Valid, non-overlapping (start, end, kind, label) spans of ``field`` within ``text``."""
-    found = []
-    for e in evidence:
-        try:
-            start, end = int(e["start"]), int(e["end"])
-        except (KeyError, TypeError, ValueError):
-            continue
-        if e.get("field") != field or not 0 <= start < end <= len(text):
-            continue
-        if e.get("text") and text[start:end] != e["text"]:
-            continue  # offsets from another version of the text: show nothing rather than lie
-        kind = str(e.get("kind", ""))
-        found.append(
-            (start, end, kind if kind in EVIDENCE_KINDS else "other", str(e.get("label", "")))
-        )
-    found.sort()
-    out: list[Span] = []
-    for span in found:
-        if out and span[0] < out[-1][1]:
-            continue
-        out.append(span)
-    return out
 
 
 def highlight(

@@ -12,6 +12,8 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
+from summitwatch.accounts import LoginThrottle, verify
+from summitwatch.storage import accounts as account_store
 from summitwatch.storage import items as item_store
 from summitwatch.storage import queue
 from summitwatch.storage import reviews as review_store
@@ -165,7 +167,7 @@ def undo_form(request: Request, item_id: int, next: Annotated[str, Form()] = "")
 
 @router.get("/login", include_in_schema=False)
 def login_page(request: Request, next: str = "/queue") -> Response:
-    has_users = bool(queue.user_names(app_of(request).db))
+    has_users = bool(account_store.user_names(app_of(request).db))
     return render(
         request,
         "login.html",
@@ -183,8 +185,6 @@ def login(
     password: Annotated[str, Form(max_length=1000)],
     next: Annotated[str, Form()] = "/queue",
 ) -> Response:
-    from summitwatch.users import LoginThrottle, verify
-
     db, account = app_of(request).db, name.strip()
     address = request.client.host if request.client else "unknown"
     throttle: LoginThrottle = request.app.state.login_throttle
@@ -193,7 +193,7 @@ def login(
     refusal = throttle.locked(account, address)
     if refusal is None and verify(db, account, password):
         throttle.succeeded(account)
-        generation = queue.session_generation(db, account)
+        generation = account_store.session_generation(db, account)
         replace_session(request, new_session(account, generation))  # a new CSRF token, too
         return RedirectResponse(local_target(next), 303)
     if refusal is not None:
@@ -228,6 +228,6 @@ def logout(request: Request) -> Response:
     if user:
         # "log out everywhere": the cookie cannot be taken back, so its generation is retired;
         # a copy of it (another device, a stolen one) stops working at the same moment
-        queue.end_sessions(app_of(request).db, str(user))
+        account_store.end_sessions(app_of(request).db, str(user))
     replace_session(request, new_session())
     return RedirectResponse("/login" if request.state.guard.login_required else "/queue", 303)

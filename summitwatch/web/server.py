@@ -18,9 +18,9 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
+from summitwatch.accounts import LoginThrottle
 from summitwatch.app import App
-from summitwatch.storage import queue
-from summitwatch.users import LoginThrottle
+from summitwatch.storage import accounts as account_store
 from summitwatch.web import (
     api,
     api_config,
@@ -67,7 +67,7 @@ def create_app(
     web.state.trainer = Trainer(app)
     web.state.feed_check_options = dict(feed_check_options or {})
     web.state.login_throttle = LoginThrottle()  # one per app: a `serve` process has one app
-    web.middleware("http")(middleware(guard, partial(queue.session_generation, app.db)))
+    web.middleware("http")(middleware(guard, partial(account_store.session_generation, app.db)))
     web.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (
         routes_review,

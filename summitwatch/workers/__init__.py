@@ -10,5 +10,6 @@ job turns what the database says is due into jobs. The modules:
 - ``scheduling``: the tick (due feeds, digests, deliveries, lost follow-ups, stalled jobs) and
   ``defer_unique``, which keeps at most one waiting-or-running job per queueing lock;
 - ``schema``: procrastinate's tables, installed and upgraded by ``summitwatch db upgrade``;
-- ``runner`` and ``commands``: ``summitwatch worker``, ``summitwatch jobs``, ``summitwatch status``.
+- ``runner``: the worker process behind ``summitwatch worker`` (the commands themselves, with
+  ``summitwatch jobs`` and ``summitwatch status``, are ``summitwatch.cli.workers``).
 """

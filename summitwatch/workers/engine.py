@@ -1,7 +1,7 @@
 """The procrastinate application of workers mode: connection, options and retry strategy.
 
-``make_engine`` builds one procrastinate ``App`` per process from the settings, with every task
-of ``summitwatch.workers.tasks`` registered and the tick as a periodic task. Transient failures
+``summitwatch.workers.tasks.make_engine`` builds one procrastinate ``App`` per process from the
+settings and the connection options here, with every task registered. Transient failures
 (a database hiccup, a crashed parser) are retried with exponential backoff; a job that fails
 ``max_attempts`` times stays in the ``failed`` state, which is the dead letter that
 ``summitwatch jobs list --status failed`` and the web UI's jobs page show. Deliveries follow the
@@ -11,11 +11,12 @@ outbox's own schedule instead (``RetryAt``), so the outbox and the queue never d
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 import procrastinate
 from sqlalchemy.engine import make_url
 
+from alerts import backoff_delay
 from summitwatch.settings import Settings, SettingsError
 
 # queues, so that hosts can specialise: `summitwatch worker --queues poll,fulltext`
@@ -65,7 +66,8 @@ class Backoff(procrastinate.BaseRetryStrategy):
     job has failed ``max_attempts`` times; ``RetryAt`` and ``DeadLetter`` decide for themselves."""
 
     def __init__(self, max_attempts: int, base: float = 5.0, cap: float = 3600.0) -> None:
-        self.max_attempts, self.base, self.cap = max_attempts, base, cap
+        self.max_attempts = max_attempts
+        self.base, self.cap = timedelta(seconds=base), timedelta(seconds=cap)
 
     def get_retry_decision(
         self, *, exception: BaseException, job: procrastinate.jobs.Job
@@ -76,8 +78,11 @@ class Backoff(procrastinate.BaseRetryStrategy):
             return procrastinate.RetryDecision(retry_at=exception.when)
         if job.attempts + 1 >= self.max_attempts:
             return None
-        delay = min(self.cap, self.base * 2**job.attempts)
-        return procrastinate.RetryDecision(retry_in={"seconds": delay})
+        # alerts' formula rather than the collector's: a failed job is retried like a failed
+        # delivery (attempt count, base, cap), while the collector's backoff also reads a feed's
+        # fetch settings; one formula for every retry inside summitwatch
+        delay = backoff_delay(job.attempts + 1, self.base, self.cap)
+        return procrastinate.RetryDecision(retry_at=datetime.now(UTC) + delay)
 
 
 def require_postgres(settings: Settings) -> str:
@@ -99,19 +104,3 @@ def require_workers_mode(settings: Settings) -> str:
             "(set runner.mode = workers, or SUMMITWATCH_RUNNER_MODE=workers)"
         )
     return require_postgres(settings)
-
-
-def make_engine(settings: Settings, options: WorkerOptions | None = None) -> procrastinate.App:
-    """A procrastinate App on the configured PostgreSQL database, tasks registered."""
-    from summitwatch.workers import tasks
-
-    options = options or WorkerOptions()
-    connector = procrastinate.PsycopgConnector(
-        conninfo=require_postgres(settings),
-        # jobs hold a connection only to fetch and finish; a few serve many concurrent jobs
-        min_size=1,
-        max_size=max(3, min(options.concurrency // 3, 6)),
-    )
-    engine = procrastinate.App(connector=connector)
-    tasks.register(engine, options)
-    return engine

@@ -28,8 +28,8 @@ from summitwatch import pipeline
 from summitwatch.app import App, country_problem, open_app
 from summitwatch.settings import SettingsError, load_settings
 from summitwatch.workers import schema
-from summitwatch.workers.engine import QUEUES, WorkerOptions, make_engine, require_workers_mode
-from summitwatch.workers.tasks import Runtime
+from summitwatch.workers.engine import QUEUES, WorkerOptions, require_workers_mode
+from summitwatch.workers.tasks import Runtime, make_engine
 
 log = logging.getLogger(__name__)
 

@@ -1,21 +1,18 @@
 """The workers' scheduler: turn what the database says is due into jobs, one per piece of work.
-
 Every worker process runs procrastinate's periodic deferrer, which defers one ``tick`` job per
 period however many workers there are (the database deduplicates the period). A tick takes a
-PostgreSQL advisory lock, so ticks never overlap, and then
-
-- retries the jobs of workers that stopped beating (killed, frozen, host gone), or dead-letters
-  them after ``max_attempts``, and forgets those workers;
-- defers a poll for each due feed, a build for each recipient whose period is due, a delivery
-  for each due outbox message, and the follow-ups a crash may have lost (full-text extractions,
-  a classification run for items left unscored).
-
-All deferring goes through ``defer_unique``: under a second advisory lock it skips every job whose
-queueing lock ("poll:<feed id>", "deliver:<message id>", ...) is held by a job waiting or
-running. So there is at most one pending job per feed, however many ticks or schedulers run at
-once, and a job that procrastinate puts back in the queue (a retry, a recovered job) never meets a
-second copy of itself. Classification is the exception: one run at a time with one more
-queued (procrastinate's own lock and queueing lock), since each run scores everything waiting.
+PostgreSQL advisory lock, so ticks never overlap; it then retries the jobs of workers that stopped
+beating (killed, frozen, host gone), or dead-letters them after ``max_attempts``, and forgets
+those workers; and it defers a poll for each due feed, a build for each recipient whose digest is
+due (``digests.due_recipients``, the question the embedded runner's tick asks too), a delivery
+for each due outbox message, and the follow-ups a crash may have lost (full-text extractions, a
+classification run for items left unscored). All deferring goes through ``defer_unique``: under a
+second advisory lock it skips every job whose queueing lock ("poll:<feed id>", "deliver:<message
+id>", ...) is held by a job waiting or running, so there is at most one pending job per feed,
+however many ticks or schedulers run at once, and a job that procrastinate puts back in the queue
+(a retry, a recovered job) never meets a second copy of itself. Classification is the exception:
+one run at a time with one more queued (procrastinate's own lock and queueing lock), since each
+run scores everything waiting.
 """
 
 from __future__ import annotations
@@ -32,10 +29,9 @@ import procrastinate
 from procrastinate.exceptions import AlreadyEnqueued, ProcrastinateException
 from procrastinate.jobs import Status
 
-from alerts import ScheduleError
 from summitwatch import digests
 from summitwatch.app import App
-from summitwatch.storage import catalog, jobqueue, outbox, work
+from summitwatch.storage import jobqueue, outbox, work
 from summitwatch.workers.engine import WorkerOptions
 
 log = logging.getLogger(__name__)
@@ -158,12 +154,7 @@ async def defer_classification(engine: procrastinate.App) -> bool:
 def due_work(app: App, now: datetime) -> list[JobSpec]:
     """Everything the database says is due at ``now``, as jobs."""
     specs = [JobSpec.poll(i) for i in work.due_feed_ids(app.db, now)]
-    for record in catalog.list_recipients(app.db):
-        try:
-            if digests.digest_due(app, record, now) is not None:
-                specs.append(JobSpec.digest(record.email))
-        except ScheduleError as exc:  # one broken schedule must not stop everyone's digests
-            log.error("recipient %s: %s", record.email, exc)
+    specs += [JobSpec.digest(r.email) for r in digests.due_recipients(app, now)]
     specs += [JobSpec.deliver(i) for i in work.due_message_ids(app.db, now)]
     specs += [JobSpec.extract(i) for i in work.stale_full_text_ids(app.db, now - LOST_AFTER)]
     return specs

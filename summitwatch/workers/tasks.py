@@ -6,6 +6,7 @@ context, calls the step of ``summitwatch.pipeline``, and defers the follow-up: a
 extraction of its new items' full text (full-text feeds) or a classification run; an extraction
 defers a classification run; a built digest defers its delivery. A classification run scores
 every item waiting, a batch at a time, so runs are coalesced: one at a time, one more queued.
+``make_engine`` builds the procrastinate ``App`` with these tasks registered.
 A follow-up lost to a crash between a step's commit and its deferral is found again by the tick
 (see ``scheduling``). Every failure is recorded in ``job_errors`` before procrastinate decides
 on a retry.
@@ -25,9 +26,17 @@ import procrastinate
 from collectors import FeedFetcher
 from summitwatch import digests, pipeline
 from summitwatch.app import App
+from summitwatch.settings import Settings
 from summitwatch.storage import jobqueue
 from summitwatch.workers import scheduling
-from summitwatch.workers.engine import PRIORITY, Backoff, DeadLetter, RetryAt, WorkerOptions
+from summitwatch.workers.engine import (
+    PRIORITY,
+    Backoff,
+    DeadLetter,
+    RetryAt,
+    WorkerOptions,
+    require_postgres,
+)
 
 log = logging.getLogger(__name__)
 Step = Callable[..., Awaitable[str]]
@@ -162,3 +171,17 @@ def register(engine: procrastinate.App, options: WorkerOptions) -> None:
         )(_recorded(step))
     engine.periodic(cron=options.tick_cron, periodic_id="tick")(engine.tasks["tick"])
     engine.periodic(cron="17 * * * *", periodic_id="cleanup")(engine.tasks["cleanup"])
+
+
+def make_engine(settings: Settings, options: WorkerOptions | None = None) -> procrastinate.App:
+    """A procrastinate App on the configured PostgreSQL database, tasks registered."""
+    options = options or WorkerOptions()
+    connector = procrastinate.PsycopgConnector(
+        conninfo=require_postgres(settings),
+        # jobs hold a connection only to fetch and finish; a few serve many concurrent jobs
+        min_size=1,
+        max_size=max(3, min(options.concurrency // 3, 6)),
+    )
+    engine = procrastinate.App(connector=connector)
+    register(engine, options)
+    return engine

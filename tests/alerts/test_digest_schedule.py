@@ -1,5 +1,5 @@
-"""Schedules: due periods and next fire times in the recipient's timezone (including DST
-changes), APScheduler cron fields, and clear errors for bad values."""
+"""Schedules: due periods in the recipient's timezone (including DST changes), agreement with an
+independent cron implementation (APScheduler's), and clear errors for bad values."""
 
 from __future__ import annotations
 
@@ -45,6 +45,9 @@ DUE = [
     pytest.param("30 8 * * 1-5", "Asia/Almaty", utc(2026, 11, 29, 10), None,
                  Period(utc(2026, 11, 26, 3, 30), utc(2026, 11, 27, 3, 30)),
                  id="cron-weekdays-almaty-on-sunday"),
+    pytest.param("*/30 * * * *", "Europe/Paris", utc(2026, 3, 29, 1, 10), None,
+                 Period(utc(2026, 3, 29, 0, 30), utc(2026, 3, 29, 1)),
+                 id="half-hourly-in-spring-gap"),
     pytest.param("immediate", "UTC", utc(2026, 11, 28, 8), None,
                  Period(utc(2026, 11, 27, 8), utc(2026, 11, 28, 8)), id="immediate-first"),
     pytest.param("immediate", "Asia/Almaty", utc(2026, 11, 28, 8), utc(2026, 11, 28, 6),
@@ -70,51 +73,46 @@ NEXT = [
                  id="gap-time"),
     pytest.param("0 9 * * 7", "Asia/Almaty", utc(2026, 11, 28), utc(2026, 11, 29, 4),
                  id="weekday-7-is-sunday"),
-    pytest.param("immediate", "UTC", utc(2026, 11, 28), utc(2026, 11, 28), id="immediate"),
+    pytest.param("*/20 9 1 jan,jul *", "UTC", utc(2026, 7, 1, 9), utc(2026, 7, 1, 9, 20),
+                 id="steps-and-month-names"),
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("text", "zone", "after", "expected"), NEXT)
-def test_next_fire(text: str, zone: str, after: datetime, expected: datetime) -> None:
-    assert Schedule.parse(text, zone).next_fire(after) == expected
-
-
-FIELDS = [
-    pytest.param("immediate", {}, id="immediate"),
-    pytest.param("weekly sun 18:30", {"minute": "30", "hour": "18", "day": "*", "month": "*",
-                                      "day_of_week": "sun"}, id="weekly"),
-    pytest.param("0 9 * * 1-5", {"minute": "0", "hour": "9", "day": "*", "month": "*",
-                                 "day_of_week": "mon,tue,wed,thu,fri"}, id="weekdays-as-names"),
-    pytest.param("*/20 9 1 jan,jul *", {"minute": "0,20,40", "hour": "9", "day": "1",
-                                        "month": "1,7", "day_of_week": "*"}, id="steps-and-months"),
-]  # fmt: skip
-
-
-@pytest.mark.parametrize(("text", "expected"), FIELDS)
-def test_cron_fields(text: str, expected: dict[str, str]) -> None:
-    assert Schedule.parse(text, "UTC").cron_fields() == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "zone"),
-    [
-        ("daily 07:00", "Asia/Almaty"),
-        ("weekly mon 09:00", "Europe/Paris"),
-        ("30 8 * * 1-5", "America/New_York"),
-        ("15 */4 1-10 * *", "Asia/Tashkent"),
-    ],
-    ids=["daily", "weekly", "cron-weekdays", "cron-days"],
-)
-def test_apscheduler_fires_when_we_do(text: str, zone: str) -> None:
+@pytest.mark.parametrize(("text", "zone", "sent", "fire"), NEXT)
+def test_next_period_ends_at_the_next_fire(
+    text: str, zone: str, sent: datetime, fire: datetime
+) -> None:
+    """After a digest up to `sent`, nothing is due until the next fire, which ends the period."""
     schedule = Schedule.parse(text, zone)
-    trigger = CronTrigger(**schedule.cron_fields(), timezone=ZoneInfo(zone))
+    assert schedule.due_period(fire - timedelta(seconds=1), sent) is None
+    assert schedule.due_period(fire, sent) == Period(sent, fire)
+
+
+# APScheduler's CronTrigger is an independent cron implementation: our periods must end where
+# it fires, across the March DST change and in zones without DST.
+ORACLE = [
+    pytest.param("daily 07:00", "Asia/Almaty", {"minute": "0", "hour": "7"}, id="daily"),
+    pytest.param("weekly mon 09:00", "Europe/Paris",
+                 {"minute": "0", "hour": "9", "day_of_week": "mon"}, id="weekly"),
+    pytest.param("30 8 * * 1-5", "America/New_York",
+                 {"minute": "30", "hour": "8", "day_of_week": "mon-fri"}, id="cron-weekdays"),
+    pytest.param("15 */4 1-10 * *", "Asia/Tashkent",
+                 {"minute": "15", "hour": "*/4", "day": "1-10"}, id="cron-days"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "zone", "fields"), ORACLE)
+def test_periods_end_where_apscheduler_fires(text: str, zone: str, fields: dict[str, str]) -> None:
+    schedule = Schedule.parse(text, zone)
+    trigger = CronTrigger(**fields, timezone=ZoneInfo(zone))
     moment = utc(2026, 3, 1)
     for _ in range(20):
-        ours = schedule.next_fire(moment)
         theirs = trigger.get_next_fire_time(None, moment + timedelta(seconds=1))
         assert theirs is not None
-        assert ours == theirs.astimezone(UTC)
-        moment = ours
+        fire = theirs.astimezone(UTC)
+        assert schedule.due_period(fire - timedelta(seconds=1), moment) is None
+        assert schedule.due_period(fire, moment) == Period(moment, fire)
+        moment = fire
 
 
 BAD = [
@@ -129,6 +127,9 @@ BAD = [
     pytest.param("0 9 x * *", "UTC", "bad day value 'x'", id="not-a-number"),
     pytest.param("0 9 1 * mon", "UTC", "restricts both day of month and day of week",
                  id="day-and-weekday"),
+    pytest.param("0 0 31 2 *", "UTC", "is not usable", id="no-date-ever-matches"),
+    pytest.param("0 9 L * *", "UTC", "bad day value 'L'", id="cron-extension-refused"),
+    pytest.param("0 9 * * *  *", "UTC", "unknown schedule", id="seconds-field-refused"),
     pytest.param("", "UTC", "empty schedule", id="empty"),
     pytest.param("daily 07:00", "Mars/Olympus", "unknown timezone 'Mars/Olympus'", id="bad-zone"),
 ]  # fmt: skip

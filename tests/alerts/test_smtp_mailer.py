@@ -82,33 +82,3 @@ def test_password_never_in_repr() -> None:
 def test_bad_configuration(fields: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         SmtpConfig(**fields)  # type: ignore[arg-type]
-
-
-@pytest.mark.parametrize(
-    ("environ", "expected"),
-    [
-        ({}, None),
-        (
-            {"SUMMITWATCH_SMTP_HOST": "smtp.example.org", "SUMMITWATCH_SMTP_SECURITY": "tls"},
-            SmtpConfig("smtp.example.org", 465, "tls"),
-        ),
-        (
-            {
-                "SUMMITWATCH_SMTP_HOST": "localhost",
-                "SUMMITWATCH_SMTP_SECURITY": "none",
-                "SUMMITWATCH_SMTP_USERNAME": "u",
-                "SUMMITWATCH_SMTP_PASSWORD": "p",
-                "SUMMITWATCH_SMTP_VERIFY": "false",
-            },
-            SmtpConfig("localhost", 25, "none", "u", "p", verify_certificates=False),
-        ),
-    ],
-    ids=["unset", "implicit-tls-default-port", "local-with-credentials"],
-)
-def test_from_env(environ: dict[str, str], expected: SmtpConfig | None) -> None:
-    assert SmtpConfig.from_env(environ) == expected
-
-
-def test_from_env_bad_port() -> None:
-    with pytest.raises(ValueError, match="SUMMITWATCH_SMTP_PORT"):
-        SmtpConfig.from_env({"SUMMITWATCH_SMTP_HOST": "h", "SUMMITWATCH_SMTP_PORT": "smtp"})

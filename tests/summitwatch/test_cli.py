@@ -115,7 +115,14 @@ def test_classify_explains_its_verdict(tmp_path: Path, model_cache: Path) -> Non
 
 def test_feeds_check_reports_without_storing(tmp_path: Path, model_cache: Path) -> None:
     with serve_folder(DEMO_FEEDS) as base:
-        done = run(tmp_path, model_cache, "feeds", "check", f"{base}/steppe-wire.xml")
+        done = run(
+            tmp_path,
+            model_cache,
+            "feeds",
+            "check",
+            f"{base}/steppe-wire.xml",
+            SUMMITWATCH_COLLECTOR_ALLOW_PRIVATE_NETWORKS="true",  # served on 127.0.0.1
+        )
     assert done.returncode == 0, done.stderr
     assert "status: ok" in done.stdout.lower() or "entries" in done.stdout.lower()
     assert "steppe" not in run(tmp_path, model_cache, "feeds", "list").stdout.lower()
@@ -137,9 +144,10 @@ CONFIRMED_REPORT = {
     "published": "2024-07-05",
 }
 GERMAN_REPORT = {
-    "title": "Xi Jinping in Duschanbe eingetroffen",
-    "text": "Der chinesische Präsident Xi Jinping ist am Donnerstagabend auf Einladung von "
-    "Emomali Rahmon in der tadschikischen Hauptstadt Duschanbe eingetroffen.",
+    # only the visitor is named: the seed model alone cannot tell it is a summit
+    "title": "Xi Jinping in Duschanbe",
+    "text": "Der chinesische Präsident Xi Jinping ist am Donnerstagabend in Duschanbe, "
+    "der Hauptstadt Tadschikistans, gelandet.",
     "label": 1,
     "countries": ["CN", "TJ"],
     "lang": "de",

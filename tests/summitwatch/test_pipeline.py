@@ -64,6 +64,7 @@ def make_app(tmp_path: Path, db_url: str, model_cache: Path, feeds_url: str, por
         "database.url": db_url,
         "classifier.cache_dir": str(model_cache),
         "collector.parse_workers": 0,
+        "collector.allow_private_networks": True,  # the feeds are served on 127.0.0.1
         "smtp.host": "127.0.0.1",
         "smtp.port": port,
         "smtp.security": "none",

@@ -3,11 +3,13 @@ SQLite and PostgreSQL alike, and one entry the database refuses costs that entry
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import select, text
 
 from summitwatch.storage import catalog, ingest
-from summitwatch.storage.db import clean_text, open_database
+from summitwatch.storage.db import _json_serializer, clean_text, open_database
 from summitwatch.storage.models import Feed, Item
 from tests.summitwatch.test_storage import entry, result
 
@@ -90,3 +92,17 @@ def test_one_refused_entry_costs_that_entry_only(db_url: str) -> None:
         assert stored_feed is not None and stored_feed.items_total == 2
     assert uids == ["https://a.example/1", "https://a.example/3"]
     db.dispose()
+
+
+@pytest.mark.parametrize(
+    ("value", "stored"),
+    [
+        pytest.param(["A.\x00 Writer"], ["A. Writer"], id="nul-in-list"),
+        pytest.param({"reason": "a\x0bb\x0cc"}, {"reason": "abc"}, id="vt-and-ff-in-dict"),
+        pytest.param(["tab\tkept\n"], ["tab\tkept\n"], id="tab-newline-kept"),
+        pytest.param(["bad \ud800"], ["bad \ufffd"], id="surrogate"),
+        pytest.param(["back\\u0000slash"], ["back\\u0000slash"], id="escaped-backslash-untouched"),
+    ],
+)
+def test_json_values_are_cleaned_as_they_are_serialised(value: object, stored: object) -> None:
+    assert json.loads(_json_serializer(value)) == stored

@@ -25,8 +25,8 @@ from summitwatch.workers.engine import (
     DeadLetter,
     RetryAt,
     WorkerOptions,
-    make_engine,
 )
+from summitwatch.workers.tasks import make_engine
 
 sys.path.insert(0, str(Path(__file__).parent))  # importlib mode: make the harness importable
 

@@ -16,7 +16,7 @@ import pytest
 from rich.console import Console
 
 from summitwatch.app import App, open_app
-from summitwatch.scheduler import digest_job, poll_job
+from summitwatch.scheduler import digest_tick, poll_job
 from summitwatch.storage import catalog
 
 sys.path.insert(0, str(Path(__file__).parent))  # importlib mode: make the harness importable
@@ -99,7 +99,7 @@ def snapshot(db_url: str) -> dict[str, Any]:
 
 
 def embedded_run(folder: Path, model_cache: Path, urls: list[str], article_feed: str) -> App:
-    """What `summitwatch run` does: its poll job, then (the recipient due) its digest job."""
+    """What `summitwatch run` does: its poll job, then (the recipient due) its digest tick."""
     config = write_config(folder, f"sqlite:///{folder / 'sw.db'}", model_cache, mode="embedded")
     app = open_app(config, env={})
     for url in urls:
@@ -108,7 +108,7 @@ def embedded_run(folder: Path, model_cache: Path, urls: list[str], article_feed:
     quiet = Console(quiet=True)
     poll_job(app, quiet)
     catalog.upsert_recipient(app.db, EMAIL, {"schedule": "immediate"})
-    digest_job(app, quiet)
+    digest_tick(app, quiet)
     return app
 
 

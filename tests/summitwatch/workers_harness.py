@@ -193,6 +193,7 @@ def write_config(
         f'cache_dir = "{model_cache}"',
         "[collector]",
         "parse_workers = 0",
+        "allow_private_networks = true",  # the feed site is on 127.0.0.1
         "[outbox]",
         f'dir = "{folder / "outbox"}"',
     ]

@@ -21,9 +21,7 @@ import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 
-from summitwatch.app import App
-from summitwatch.storage import queue
-from summitwatch.users import (
+from summitwatch.accounts import (
     ACCOUNT_LIMIT,
     ADDRESS_LIMIT,
     LoginThrottle,
@@ -31,6 +29,8 @@ from summitwatch.users import (
     address_key,
     remove_user,
 )
+from summitwatch.app import App
+from summitwatch.storage import accounts as account_store
 from summitwatch.web.security import SESSION_COOKIE, Guard, _current
 from summitwatch.web.server import create_app
 
@@ -273,9 +273,9 @@ def test_a_session_counts_only_with_the_current_generation(
 
 
 def test_login_stores_the_generation(locked_down: App) -> None:
-    queue.end_sessions(locked_down.db, "amina")
-    queue.end_sessions(locked_down.db, "amina")
-    assert queue.session_generation(locked_down.db, "amina") == 2
+    account_store.end_sessions(locked_down.db, "amina")
+    account_store.end_sessions(locked_down.db, "amina")
+    assert account_store.session_generation(locked_down.db, "amina") == 2
     web = create_app(locked_down)
     with TestClient(web, base_url=BASE) as client:
         assert login(client, "amina", PASSWORD).status_code == 303

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from summitwatch.accounts import add_user, verify
 from summitwatch.app import App
 from summitwatch.storage import items as item_store
 from summitwatch.storage import reviews as review_store
-from summitwatch.users import add_user, verify
 from summitwatch.web.server import create_app
 
 from .conftest import BASE, SCRIPT_TITLE, add_stories, csrf_token, make_app

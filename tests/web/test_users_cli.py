@@ -11,10 +11,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from summitwatch import cli
-from summitwatch.review_tui import review_cli
+from summitwatch.accounts import add_user, verify
+from summitwatch.cli.context import Context
+from summitwatch.cli.review import review
+from summitwatch.cli.users import users
 from summitwatch.settings import SettingsError
-from summitwatch.users import add_user, users, verify
 from summitwatch.web.security import SESSION_COOKIE
 from summitwatch.web.server import create_app
 
@@ -26,10 +27,10 @@ def root(config: Path, overrides: dict[str, str]) -> typer.Typer:
 
     @app.callback()
     def main(ctx: typer.Context) -> None:
-        ctx.obj = cli.Context(config, overrides)
+        ctx.obj = Context(config, overrides)
 
     app.add_typer(users, name="users")
-    app.command("review")(review_cli)
+    app.command("review")(review)
     return app
 
 

@@ -1,44 +1,43 @@
-"""The command bodies of ``summitwatch worker``, ``summitwatch jobs`` and ``summitwatch status``.
+"""Workers mode's commands: ``summitwatch worker``, ``summitwatch jobs`` and ``summitwatch
+status`` (which reports on either mode).
 
-``summitwatch.cli`` only registers them. procrastinate is imported inside the commands, so that
-the other commands start as fast as before.
+The work is done in ``summitwatch.workers`` (engine, runner, scheduling) and
+``summitwatch.status``; these functions parse the options, check that the job queue is there and
+print the outcome.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, TypeVar
 
+import procrastinate
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from summitwatch import status as report
 from summitwatch.app import App
-
-if TYPE_CHECKING:
-    import procrastinate
-
-    from summitwatch.workers.engine import WorkerOptions
+from summitwatch.cli.context import get_app, get_context
+from summitwatch.settings import SettingsError
+from summitwatch.storage import jobqueue
+from summitwatch.workers import scheduling
+from summitwatch.workers.engine import WorkerOptions, require_postgres, require_workers_mode
+from summitwatch.workers.runner import run_worker
+from summitwatch.workers.tasks import make_engine
 
 console = Console()
-jobs = typer.Typer(no_args_is_help=True, help="The job queue of workers mode.")
+jobs = typer.Typer(name="jobs", no_args_is_help=True, help="The job queue of workers mode.")
 STATES = ("todo", "doing", "succeeded", "failed", "aborted", "cancelled")
+T = TypeVar("T")
 
 Heartbeat = Annotated[
     float,
     typer.Option(min=0.1, help="Seconds between heartbeats; silent 3x this long = dead."),
 ]
-
-
-def _root(ctx: typer.Context) -> Any:
-    return ctx.find_root().obj
-
-
-def _app(ctx: typer.Context) -> App:
-    application: App = _root(ctx).app()
-    return application
 
 
 def worker(
@@ -59,9 +58,6 @@ def worker(
     verbose: Annotated[bool, typer.Option(help="Log every job.")] = False,
 ) -> None:
     """Run a procrastinate worker (workers mode): take jobs until stopped."""
-    from summitwatch.workers.engine import WorkerOptions
-    from summitwatch.workers.runner import run_worker
-
     options = WorkerOptions(
         concurrency=concurrency,
         queues=tuple(q.strip() for q in queues.split(",") if q.strip()),
@@ -71,24 +67,22 @@ def worker(
         max_attempts=max_attempts,
         graceful_timeout=graceful_timeout,
     )
-    root = _root(ctx)
+    root = get_context(ctx)
     run_worker(root.config, root.overrides, options, console, verbose=verbose)
 
 
-async def _with_engine(application: App, options: WorkerOptions, work: Any) -> Any:
-    from summitwatch.workers.engine import make_engine
-
+async def _with_engine(
+    application: App,
+    options: WorkerOptions,
+    work: Callable[[procrastinate.App], Awaitable[T]],
+) -> T:
     engine: procrastinate.App = make_engine(application.settings, options)
     async with engine.open_async():
         return await work(engine)
 
 
 def _ready(ctx: typer.Context) -> App:
-    from summitwatch.settings import SettingsError
-    from summitwatch.storage import jobqueue
-    from summitwatch.workers.engine import require_workers_mode
-
-    application = _app(ctx)
+    application = get_app(ctx)
     require_workers_mode(application.settings)
     if not jobqueue.installed(application.db):
         raise SettingsError("the job queue's tables are missing: run `summitwatch db upgrade`")
@@ -103,13 +97,10 @@ def jobs_list(
     ] = None,
     queue: Annotated[str | None, typer.Option(help="Only this queue.")] = None,
     task: Annotated[str | None, typer.Option(help="Only this task, e.g. poll_feed.")] = None,
-    limit: Annotated[int, typer.Option(min=1)] = 50,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many jobs.")] = 50,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
 ) -> None:
     """Jobs, newest first, with their attempts, times and last error."""
-    from summitwatch.settings import SettingsError
-    from summitwatch.storage import jobqueue
-
     application = _ready(ctx)
     if status and status not in STATES:
         raise SettingsError(f"--status {status}: expected one of {', '.join(STATES)}")
@@ -138,9 +129,6 @@ def jobs_retry(
     job_ids: Annotated[list[int], typer.Argument(help="Ids of failed jobs.")],
 ) -> None:
     """Give dead-lettered jobs one more attempt."""
-    from summitwatch.workers import scheduling
-    from summitwatch.workers.engine import WorkerOptions
-
     application = _ready(ctx)
 
     async def work(engine: procrastinate.App) -> dict[int, str]:
@@ -154,9 +142,6 @@ def jobs_retry(
 @jobs.command("tick")
 def jobs_tick(ctx: typer.Context, heartbeat: Heartbeat = 10.0) -> None:
     """Defer what is due now and recover stalled jobs (what the periodic tick does)."""
-    from summitwatch.workers import scheduling
-    from summitwatch.workers.engine import WorkerOptions
-
     application = _ready(ctx)
     options = WorkerOptions(heartbeat=heartbeat)
 
@@ -168,11 +153,7 @@ def jobs_tick(ctx: typer.Context, heartbeat: Heartbeat = 10.0) -> None:
 
 def status(ctx: typer.Context, heartbeat: Heartbeat = 10.0) -> None:
     """Feeds due, jobs queued/running/failed, last digest per recipient, workers alive."""
-    from summitwatch import status as report
-
-    application = _app(ctx)
+    application = get_app(ctx)
     if application.settings["runner.mode"] == "workers":
-        from summitwatch.workers.engine import require_postgres
-
         require_postgres(application.settings)
     report.render(report.gather(application, stalled_after=3 * heartbeat), console)

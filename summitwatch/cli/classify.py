@@ -1,24 +1,68 @@
-"""Input and output of ``summitwatch classify`` and ``summitwatch evaluate``.
+"""``summitwatch classify`` and ``summitwatch evaluate``: scoring text and labelled files.
 
 Text comes as an argument (first line = title), a file, or JSON Lines on stdin; verdicts go out
 as a readable block per item or, with ``--json``, one JSON object per line for scripts.
+``evaluate`` scores a labelled file with the current model and never trains on it.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Annotated, Any, TextIO
 
+import typer
 from rich.console import Console
 from rich.table import Table
 
 from classifier.detector import ItemInput
 from classifier.evaluation import Report
+from classifier.evaluation import evaluate as run_evaluation
+from classifier.training import read_jsonl
+from summitwatch import pipeline
 from summitwatch.app import App
+from summitwatch.cli.context import get_app
 from summitwatch.settings import SettingsError
+
+console = Console()
+
+
+def classify(
+    ctx: typer.Context,
+    text: Annotated[str | None, typer.Argument(help="Text to score (title = first line).")] = None,
+    file: Annotated[Path | None, typer.Option(help="File to score.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+    pending: Annotated[
+        bool, typer.Option(help="Score the stored items without a verdict.")
+    ] = False,
+    rescore: Annotated[
+        bool, typer.Option(help="With --pending: rescore all stored items.")
+    ] = False,
+) -> None:
+    """Score text (argument, --file, or JSON Lines {"title","text"} on stdin), or stored items."""
+    application = get_app(ctx)
+    if pending or rescore:
+        scored, flagged = pipeline.classify_pending(application, rescore=rescore)
+        console.print(f"{scored} items scored, {flagged} flagged")
+        return
+    inputs = read_inputs(text, file, sys.stdin)
+    classify_inputs(application, inputs, as_json, console)
+
+
+def evaluate(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="Labelled JSONL (title, text, label, ...).")],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
+) -> None:
+    """Score a labelled file with the current model (never trains on it)."""
+    report = run_evaluation(get_app(ctx).detector(), read_jsonl(file))
+    if as_json:
+        console.print_json(json.dumps(report.as_json(), ensure_ascii=False))
+    else:
+        print_report(report, console)
 
 
 def _split(text: str) -> ItemInput:

@@ -1,10 +1,10 @@
-"""Reviewer accounts for the web UI: creation, password checks, the throttle on failed logins,
-and the ``users`` sub-command.
+"""Reviewer accounts for the web UI: creation, password checks and the throttle on failed logins.
 
 Accounts matter when the UI needs a login (``web.require_login``; by default when it is bound
 beyond loopback). Passwords are hashed with Argon2id (argon2-cffi's defaults); a check against an
 unknown name still hashes once, so the answer time does not tell which names exist. A new
-password or removing the account ends the account's sessions (``session_generation``).
+password or removing the account ends the account's sessions (``session_generation``). The
+``users`` command (``summitwatch.cli.users``) and the web login both call these functions.
 """
 
 from __future__ import annotations
@@ -17,15 +17,12 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated
 
-import typer
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from rich.console import Console
 
 from summitwatch.settings import SettingsError
-from summitwatch.storage import queue
+from summitwatch.storage import accounts as account_store
 from summitwatch.storage.db import Database
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$")
@@ -36,12 +33,8 @@ _hasher = PasswordHasher()
 
 @functools.cache
 def _dummy_hash() -> str:
-    # hashed on first use, not at import: every CLI command imports this module
+    # hashed on first use, not at import: the web server imports this module at start
     return _hasher.hash("summitwatch-no-such-user")
-
-
-users = typer.Typer(no_args_is_help=True, help="Accounts for the review web UI.")
-console = Console()
 
 
 def check_name(name: str) -> str:
@@ -59,16 +52,16 @@ def add_user(db: Database, name: str, password: str) -> bool:
     name = check_name(name)
     if len(password) < MIN_PASSWORD:
         raise SettingsError(f"password for {name!r}: expected at least {MIN_PASSWORD} characters")
-    return queue.save_user(db, name, _hasher.hash(password))
+    return account_store.save_user(db, name, _hasher.hash(password))
 
 
 def remove_user(db: Database, name: str) -> bool:
     """Delete the account (its sessions end with it); False when there was none."""
-    return queue.delete_user(db, check_name(name))
+    return account_store.delete_user(db, check_name(name))
 
 
 def verify(db: Database, name: str, password: str) -> bool:
-    stored = queue.password_hash(db, name.strip()) if NAME.match(name.strip()) else None
+    stored = account_store.password_hash(db, name.strip()) if NAME.match(name.strip()) else None
     try:
         return _hasher.verify(stored or _dummy_hash(), password) and stored is not None
     except (VerificationError, InvalidHashError):
@@ -193,44 +186,3 @@ class LoginThrottle:
         if victim is None:  # every key is locked: the oldest lockout goes
             victim = next(iter(self._keys))
         del self._keys[victim]
-
-
-@users.command("add")
-def users_add(
-    ctx: typer.Context,
-    name: str,
-    password: Annotated[
-        str,
-        typer.Option(
-            prompt=True,
-            hide_input=True,
-            confirmation_prompt=True,
-            envvar="SUMMITWATCH_NEW_PASSWORD",
-            help="Asked for when not given.",
-        ),
-    ],
-) -> None:
-    """Create a reviewer account (or change its password, which ends its sessions)."""
-    from summitwatch.cli import get_app
-
-    created = add_user(get_app(ctx).db, name, password)
-    console.print(f"user {name}: {'created' if created else 'password changed, signed out'}")
-
-
-@users.command("remove")
-def users_remove(ctx: typer.Context, name: str) -> None:
-    """Delete a reviewer account and end its sessions (its reviews keep the name)."""
-    from summitwatch.cli import get_app
-
-    if not remove_user(get_app(ctx).db, name):
-        raise SettingsError(f"user {name!r}: no such account")
-    console.print(f"user {name}: removed, signed out")
-
-
-@users.command("list")
-def users_list(ctx: typer.Context) -> None:
-    """Reviewer accounts."""
-    from summitwatch.cli import get_app
-
-    for name in queue.user_names(get_app(ctx).db):
-        console.print(name)

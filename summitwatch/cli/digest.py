@@ -1,16 +1,35 @@
-"""``summitwatch digest``: dry run, build-and-send, and HTML preview for one recipient."""
+"""``summitwatch digest``: dry run, build-and-send, and an HTML preview for one recipient."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Annotated
 
+import typer
 from rich.console import Console
 
+from alerts import DigestStats, Period, Schedule, build_digest, group_events
 from summitwatch import digests
 from summitwatch.app import App
+from summitwatch.cli.context import get_app
 from summitwatch.settings import SettingsError
+from summitwatch.storage import catalog
+from summitwatch.storage import items as item_store
+
+console = Console()
+
+
+def digest(
+    ctx: typer.Context,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print what would be sent.")] = False,
+    send: Annotated[bool, typer.Option("--send", help="Build what is due and deliver.")] = False,
+    preview: Annotated[str | None, typer.Option(help="Write RECIPIENT's digest HTML.")] = None,
+    now: Annotated[bool, typer.Option("--now", help="Treat every schedule as due now.")] = False,
+) -> None:
+    """Build and deliver email digests (default: --send)."""
+    run_digest(get_app(ctx), console, dry_run=dry_run, send=send, preview=preview, force=now)
 
 
 def run_digest(
@@ -42,10 +61,6 @@ def run_digest(
 
 
 def write_preview(app: App, email: str, console: Console) -> None:
-    from alerts import DigestStats, Period, Schedule, build_digest, group_events
-    from summitwatch.storage import catalog
-    from summitwatch.storage import items as item_store
-
     records = [r for r in catalog.list_recipients(app.db) if r.email == email]
     if not records:
         raise SettingsError(f"no recipient {email!r} (see `summitwatch recipients list`)")
