@@ -1,8 +1,17 @@
 """SummitWatch alerts: group flagged items into events, schedule and render email digests, and
 deliver them over SMTP or into an outbox folder. A leaf package: it imports no other project
-package; callers pass in and get back the frozen records defined in `alerts.records`."""
+package; callers pass in and get back the frozen records defined in `alerts.datatypes`."""
 
 from alerts.addresses import AddressError
+from alerts.datatypes import (
+    DigestItem,
+    DigestMessage,
+    DigestStats,
+    Event,
+    FailingFeed,
+    Period,
+    Recipient,
+)
 from alerts.delivery import (
     DeliveryReport,
     OutboxStore,
@@ -12,18 +21,9 @@ from alerts.delivery import (
     deliver_pending,
 )
 from alerts.digest import build_digest
+from alerts.eml import EmlTransport, eml_name, write_eml
 from alerts.grouping import group_events
 from alerts.mailer import SMTP_TIMEOUT, SendOutcome, SmtpConfig, SmtpTransport, send_message
-from alerts.outbox import EmlTransport, eml_name, write_eml
-from alerts.records import (
-    DigestItem,
-    DigestMessage,
-    DigestStats,
-    Event,
-    FailingFeed,
-    Period,
-    Recipient,
-)
 from alerts.schedule import Schedule, ScheduleError
 
 __all__ = [

@@ -21,8 +21,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from alerts.addresses import check_address, check_list_id, domain_of
+from alerts.datatypes import DigestItem, DigestMessage, DigestStats, Event, Period, Recipient
 from alerts.mime import assemble
-from alerts.records import DigestItem, DigestMessage, DigestStats, Event, Period, Recipient
 from alerts.sanitise import clean_text, flag, header_text, safe_link
 from alerts.wording import count_phrase, words_for
 

@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from alerts.records import DigestItem, Event
+from alerts.datatypes import DigestItem, Event
 
 DATE_WINDOW = 3
 PLACE_WINDOW = 7

@@ -39,7 +39,7 @@ from summitwatch.storage import catalog, outbox
 from summitwatch.storage import items as item_store
 from summitwatch.storage.db import utcnow
 
-log = logging.getLogger("summitwatch.digests")
+log = logging.getLogger("summitwatch.digest_steps")
 
 
 def to_digest_item(view: ItemView) -> DigestItem:

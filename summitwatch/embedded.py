@@ -2,12 +2,11 @@
 (``max_instances=1``, ``coalesce``). The poll job collects the feeds that are due (their due
 times live in the database, so it runs often and cheaply), classifies what is new and delivers
 pending digests. The digest tick runs at the start of every minute and asks the database the
-same question as workers mode's tick (``digests.due_recipients``): it builds the digests that are
-due and delivers them, so recipients added or schedules changed in the web UI apply at the next
-minute without a restart. The jobs only call the pipeline's steps; ``[runner] mode = "workers"``
-runs the same steps as procrastinate jobs (``summitwatch.workers``) instead, since APScheduler
-3's job stores cannot be shared between processes.
-"""
+same question as workers mode's tick (``digest_steps.due_recipients``): it builds the digests
+that are due and delivers them, so recipients added or schedules changed in the web UI apply at
+the next minute without a restart. The jobs only call the pipeline's steps; ``[runner] mode =
+"workers"`` runs the same steps as procrastinate jobs (``summitwatch.workers``) instead, since
+APScheduler 3's job stores cannot be shared between processes."""
 
 from __future__ import annotations
 
@@ -19,7 +18,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from rich.console import Console
 
-from summitwatch import digests, pipeline
+from summitwatch import digest_steps, pipeline
 from summitwatch.app import App
 
 log = logging.getLogger(__name__)
@@ -31,7 +30,7 @@ def poll_job(app: App, console: Console) -> None:
     try:
         report = pipeline.collect(app)
         scored, flagged = pipeline.classify_pending(app)
-        delivery = digests.deliver(app)
+        delivery = digest_steps.deliver(app)
         if report.feeds or scored:
             console.print(
                 f"{datetime.now(UTC):%H:%M:%S} {report.line()}; {scored} scored, "
@@ -43,15 +42,15 @@ def poll_job(app: App, console: Console) -> None:
 
 def digest_tick(
     app: App, console: Console, now: datetime | None = None
-) -> list[digests.DigestPlan]:
+) -> list[digest_steps.DigestPlan]:
     """Build and deliver the digests due at ``now``; returns what was built."""
     try:
         now = now or datetime.now(UTC)
-        due = digests.due_recipients(app, now)
+        due = digest_steps.due_recipients(app, now)
         if not due:
             return []
-        plans = digests.build_digests(app, now, records=due)
-        delivery = digests.deliver(app, now)
+        plans = digest_steps.build_digests(app, now, records=due)
+        delivery = digest_steps.deliver(app, now)
     except Exception:  # the next tick asks again: nothing is marked built unless it was
         log.exception("digest tick failed")
         return []

@@ -3,12 +3,11 @@
 The steps are: poll one feed (``poll_feed``; ``record_poll`` stores its outcome), extract the
 full text of one item (``extract_full_text``), classify items (``classify_items``), build one
 recipient's digest for its due period and deliver one outbox message (both in
-``summitwatch.digests``). Each reads from the database whether its piece of work is still due and
-writes its outcome back, so running a step twice, or after another process did the work, changes
-nothing. The embedded runner (``collect``, ``classify_pending``, ``build_digests``, ``deliver``,
-``run_cycle``; scheduled by ``summitwatch.scheduler``) and the procrastinate workers
-(``summitwatch.workers``) both call these functions; neither has step logic of its own.
-"""
+``summitwatch.digest_steps``). Each reads from the database whether its piece of work is still
+due and writes its outcome back, so running a step twice, or after another process did the work,
+changes nothing. The embedded runner (``collect``, ``classify_pending``, ``build_digests``,
+``deliver``, ``run_cycle``; scheduled by ``summitwatch.embedded``) and the procrastinate workers
+(``summitwatch.workers``) both call these functions; neither has step logic of its own."""
 
 from __future__ import annotations
 
@@ -27,7 +26,7 @@ from alerts import (
 from classifier.detector import Detector, ItemInput
 from collectors import FeedFetcher, FetchResult, FetchSettings
 from summitwatch.app import App
-from summitwatch.digests import DigestPlan, build_digests, deliver
+from summitwatch.digest_steps import DigestPlan, build_digests, deliver
 from summitwatch.records import ItemText
 from summitwatch.storage import catalog, ingest, work
 from summitwatch.storage import items as item_store

@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 
 from alerts import DigestStats, Period, Schedule, build_digest, group_events
-from summitwatch import digests
+from summitwatch import digest_steps
 from summitwatch.app import App
 from summitwatch.cli.context import get_app
 from summitwatch.settings import SettingsError
@@ -38,7 +38,7 @@ def run_digest(
     if preview:
         write_preview(app, preview, console)
         return
-    plans = digests.build_digests(app, datetime.now(UTC), dry_run=dry_run, force=force)
+    plans = digest_steps.build_digests(app, datetime.now(UTC), dry_run=dry_run, force=force)
     for plan in plans:
         if plan.error is not None:
             console.print(f"{plan.recipient}: digest not built: {plan.error}", markup=False)
@@ -54,7 +54,7 @@ def run_digest(
         console.print("no digest is due")
     if dry_run:
         return
-    report = digests.deliver(app)
+    report = digest_steps.deliver(app)
     console.print(f"delivery: {report}")
     if not app.settings["smtp.host"]:
         console.print(f"(no SMTP server configured: messages are in {app.outbox_dir.resolve()})")
@@ -65,11 +65,11 @@ def write_preview(app: App, email: str, console: Console) -> None:
     if not records:
         raise SettingsError(f"no recipient {email!r} (see `summitwatch recipients list`)")
     threshold = float(app.settings["classifier.threshold"])
-    recipient = digests.recipient_of(records[0], app.watched, threshold)
+    recipient = digest_steps.recipient_of(records[0], app.watched, threshold)
     Schedule.parse(recipient.schedule, recipient.timezone)
     now = datetime.now(UTC)
     views = item_store.digest_candidates(app.db, email, recipient.countries, recipient.min_score)
-    events = group_events([digests.to_digest_item(v) for v in views])
+    events = group_events([digest_steps.to_digest_item(v) for v in views])
     message = build_digest(
         replace(recipient, send_empty=True),
         events,

@@ -14,8 +14,8 @@ from rich.console import Console
 from summitwatch import modelstore, pipeline
 from summitwatch.cli.context import get_app, get_context
 from summitwatch.demo import run_demo
+from summitwatch.embedded import run_forever
 from summitwatch.progress import collect_with_progress
-from summitwatch.scheduler import run_forever
 from summitwatch.settings import SettingsError
 
 console = Console()

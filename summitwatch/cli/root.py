@@ -39,7 +39,7 @@ COMMANDS = (
     ),
     LazyCommand(
         "digest",
-        "summitwatch.cli.digest",
+        "summitwatch.cli.digest_cmd",
         "digest",
         "Build and deliver email digests (default: --send).",
     ),

@@ -24,7 +24,7 @@ from summitwatch.app import App
 from summitwatch.cli.context import get_app, get_context
 from summitwatch.settings import SettingsError
 from summitwatch.storage import jobqueue
-from summitwatch.workers import scheduling
+from summitwatch.workers import deferral
 from summitwatch.workers.engine import WorkerOptions, require_postgres, require_workers_mode
 from summitwatch.workers.runner import run_worker
 from summitwatch.workers.tasks import make_engine
@@ -132,7 +132,7 @@ def jobs_retry(
     application = _ready(ctx)
 
     async def work(engine: procrastinate.App) -> dict[int, str]:
-        return await scheduling.requeue(application, engine, job_ids)
+        return await deferral.requeue(application, engine, job_ids)
 
     outcome = asyncio.run(_with_engine(application, WorkerOptions(), work))
     for job_id, what in outcome.items():
@@ -145,8 +145,8 @@ def jobs_tick(ctx: typer.Context, heartbeat: Heartbeat = 10.0) -> None:
     application = _ready(ctx)
     options = WorkerOptions(heartbeat=heartbeat)
 
-    async def work(engine: procrastinate.App) -> scheduling.TickReport:
-        return await scheduling.tick(application, engine, options)
+    async def work(engine: procrastinate.App) -> deferral.TickReport:
+        return await deferral.tick(application, engine, options)
 
     console.print(asyncio.run(_with_engine(application, options, work)).line())
 

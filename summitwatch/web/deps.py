@@ -117,7 +117,7 @@ class EventGroup:
 def group_page(views: Sequence[ItemView]) -> list[EventGroup]:
     """Group a page of items into events as the digest does, newest event first."""
     from alerts import group_events
-    from summitwatch.digests import to_digest_item
+    from summitwatch.digest_steps import to_digest_item
 
     by_id = {v.id: v for v in views}
     groups = [

@@ -11,8 +11,8 @@ from starlette.responses import Response
 
 from summitwatch.storage import registry
 from summitwatch.web.deps import app_of
-from summitwatch.web.jobs import Trainer
 from summitwatch.web.render import render
+from summitwatch.web.retraining import Trainer
 from summitwatch.web.security import csrf_protect
 
 router = APIRouter(prefix="/model", dependencies=[Depends(csrf_protect)], include_in_schema=False)

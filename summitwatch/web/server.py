@@ -30,8 +30,8 @@ from summitwatch.web import (
     routes_review,
     routes_settings,
 )
-from summitwatch.web.jobs import Trainer
 from summitwatch.web.render import render
+from summitwatch.web.retraining import Trainer
 from summitwatch.web.security import Guard, middleware
 
 STATIC = Path(__file__).parent / "static"

@@ -4,7 +4,7 @@ period however many workers there are (the database deduplicates the period). A 
 PostgreSQL advisory lock, so ticks never overlap; it then retries the jobs of workers that stopped
 beating (killed, frozen, host gone), or dead-letters them after ``max_attempts``, and forgets
 those workers; and it defers a poll for each due feed, a build for each recipient whose digest is
-due (``digests.due_recipients``, the question the embedded runner's tick asks too), a delivery
+due (``digest_steps.due_recipients``, the question the embedded runner's tick asks too), a delivery
 for each due outbox message, and the follow-ups a crash may have lost (full-text extractions, a
 classification run for items left unscored). All deferring goes through ``defer_unique``: under a
 second advisory lock it skips every job whose queueing lock ("poll:<feed id>", "deliver:<message
@@ -29,7 +29,7 @@ import procrastinate
 from procrastinate.exceptions import AlreadyEnqueued, ProcrastinateException
 from procrastinate.jobs import Status
 
-from summitwatch import digests
+from summitwatch import digest_steps
 from summitwatch.app import App
 from summitwatch.storage import jobqueue, outbox, work
 from summitwatch.workers.engine import WorkerOptions
@@ -154,7 +154,7 @@ async def defer_classification(engine: procrastinate.App) -> bool:
 def due_work(app: App, now: datetime) -> list[JobSpec]:
     """Everything the database says is due at ``now``, as jobs."""
     specs = [JobSpec.poll(i) for i in work.due_feed_ids(app.db, now)]
-    specs += [JobSpec.digest(r.email) for r in digests.due_recipients(app, now)]
+    specs += [JobSpec.digest(r.email) for r in digest_steps.due_recipients(app, now)]
     specs += [JobSpec.deliver(i) for i in work.due_message_ids(app.db, now)]
     specs += [JobSpec.extract(i) for i in work.stale_full_text_ids(app.db, now - LOST_AFTER)]
     return specs

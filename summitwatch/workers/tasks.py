@@ -24,11 +24,11 @@ from typing import Any
 import procrastinate
 
 from collectors import FeedFetcher
-from summitwatch import digests, pipeline
+from summitwatch import digest_steps, pipeline
 from summitwatch.app import App
 from summitwatch.settings import Settings
 from summitwatch.storage import jobqueue
-from summitwatch.workers import scheduling
+from summitwatch.workers import deferral
 from summitwatch.workers.engine import (
     PRIORITY,
     Backoff,
@@ -85,10 +85,10 @@ async def poll_feed(context: procrastinate.JobContext, feed_id: int) -> str:
     if outcome is None:
         return "not due (already polled)"
     if outcome.new_ids and outcome.full_text:
-        specs = [scheduling.JobSpec.extract(i) for i in outcome.new_ids]
-        await scheduling.defer_unique(context.app, specs)
+        specs = [deferral.JobSpec.extract(i) for i in outcome.new_ids]
+        await deferral.defer_unique(context.app, specs)
     elif outcome.new_ids:
-        await scheduling.defer_classification(context.app)
+        await deferral.defer_classification(context.app)
     return f"{outcome.result.status}: {len(outcome.new_ids)} new items"
 
 
@@ -96,7 +96,7 @@ async def extract_full_text(context: procrastinate.JobContext, item_id: int) -> 
     rt = runtime(context)
     if not await pipeline.extract_full_text(rt.app, rt.fetcher, item_id):
         return "not awaited (already extracted)"
-    await scheduling.defer_classification(context.app)
+    await deferral.defer_classification(context.app)
     return "extracted"
 
 
@@ -108,18 +108,20 @@ async def classify_pending(context: procrastinate.JobContext) -> str:
 
 async def build_digest(context: procrastinate.JobContext, email: str) -> str:
     rt = runtime(context)
-    plan = await asyncio.to_thread(digests.build_digest_for, rt.app, email)
+    plan = await asyncio.to_thread(digest_steps.build_digest_for, rt.app, email)
     if plan is None:
         return "not due (already built)"
     if plan.outbox_id is not None:
-        await scheduling.defer_unique(context.app, [scheduling.JobSpec.deliver(plan.outbox_id)])
+        await deferral.defer_unique(context.app, [deferral.JobSpec.deliver(plan.outbox_id)])
     return f"{plan.period}: {plan.events} events" + ("" if plan.subject else " (nothing to send)")
 
 
 async def deliver_message(context: procrastinate.JobContext, message_id: int) -> str:
     rt = runtime(context)
     claimant = f"job:{context.job.id}"
-    report, state = await asyncio.to_thread(digests.deliver_message, rt.app, message_id, claimant)
+    report, state = await asyncio.to_thread(
+        digest_steps.deliver_message, rt.app, message_id, claimant
+    )
     detail = "; ".join(d for _, _, d in report.details)
     if state is not None and state.status == "failed":
         raise DeadLetter(state.last_error or detail)
@@ -130,7 +132,7 @@ async def deliver_message(context: procrastinate.JobContext, message_id: int) ->
 
 async def tick(context: procrastinate.JobContext, timestamp: int) -> str:
     rt = runtime(context)
-    report = await scheduling.tick(rt.app, context.app, rt.options)
+    report = await deferral.tick(rt.app, context.app, rt.options)
     if report.deferred or report.recovered or report.dead:
         log.info("tick %s: %s", timestamp, report.line())
     return report.line()
@@ -138,7 +140,7 @@ async def tick(context: procrastinate.JobContext, timestamp: int) -> str:
 
 async def cleanup(context: procrastinate.JobContext, timestamp: int) -> str:
     rt = runtime(context)
-    removed = await scheduling.cleanup(rt.app, context.app)
+    removed = await deferral.cleanup(rt.app, context.app)
     return f"{removed} job errors of removed jobs forgotten"
 
 
@@ -159,7 +161,7 @@ def register(engine: procrastinate.App, options: WorkerOptions) -> None:
     for step, queue, strategy in table:
         # one classification at a time, and one more queued while it runs: each run takes
         # every item waiting, so new items from many polls are scored in a few large batches
-        single = scheduling.CLASSIFY if step is classify_pending else None
+        single = deferral.CLASSIFY if step is classify_pending else None
         engine.task(
             name=step.__name__,
             queue=queue,

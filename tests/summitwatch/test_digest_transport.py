@@ -1,4 +1,4 @@
-"""The SMTP configuration is built from the settings in one place (``digests.smtp_config``),
+"""The SMTP configuration is built from the settings in one place (``digest_steps.smtp_config``),
 every ``SmtpConfig`` field given; without ``smtp.host`` digests are written as .eml files."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from alerts import SMTP_TIMEOUT, EmlTransport, SmtpConfig, SmtpTransport
-from summitwatch import digests
+from summitwatch import digest_steps
 from summitwatch.app import open_app
 from summitwatch.settings import load_settings
 
@@ -50,7 +50,7 @@ def test_smtp_config_from_settings(
     for name, value in env.items():  # the password is read from the environment when used
         monkeypatch.setenv(name, value)
     settings = load_settings(None, overrides, env=env)
-    assert digests.smtp_config(settings) == expected
+    assert digest_steps.smtp_config(settings) == expected
 
 
 @pytest.mark.parametrize(
@@ -69,4 +69,4 @@ def test_transport_follows_the_config(
         **overrides,
     }
     app = open_app(None, overrides, env={})
-    assert isinstance(digests._transport(app), transport)
+    assert isinstance(digest_steps._transport(app), transport)

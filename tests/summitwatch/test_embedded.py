@@ -13,7 +13,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from rich.console import Console
 
 from summitwatch.app import App, open_app
-from summitwatch.scheduler import build_scheduler, digest_tick
+from summitwatch.embedded import build_scheduler, digest_tick
 from summitwatch.storage import catalog
 
 QUIET = Console(quiet=True)

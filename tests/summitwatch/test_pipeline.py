@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from summitwatch import digests, pipeline
+from summitwatch import digest_steps, pipeline
 from summitwatch.app import App, open_app
 from summitwatch.demo import DEMO_FEEDS, demo_feed_files, serve_folder
 from summitwatch.storage.db import utcnow
@@ -108,7 +108,7 @@ def test_refusing_server_delays_but_loses_nothing(
         report = pipeline.run_cycle(app, force_digest=True)
         assert report.delivery.retry == 1 and inbox.messages == []
         # retried once its backoff has passed
-        later = digests.deliver(app, now=utcnow() + timedelta(hours=1))
+        later = digest_steps.deliver(app, now=utcnow() + timedelta(hours=1))
         assert later.sent == 1 and len(inbox.messages) == 1
         app.close()
     finally:
@@ -127,7 +127,7 @@ def test_server_down_keeps_the_digest_until_it_returns(
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        later = digests.deliver(app, now=utcnow() + timedelta(hours=1))
+        later = digest_steps.deliver(app, now=utcnow() + timedelta(hours=1))
         assert later.sent == 1 and len(inbox.messages) == 1
     finally:
         controller.stop()

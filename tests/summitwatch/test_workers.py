@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 
 from summitwatch.app import open_app
 from summitwatch.web.server import create_app
-from summitwatch.workers import scheduling, schema
+from summitwatch.workers import deferral, schema
 from summitwatch.workers.engine import (
     Backoff,
     DeadLetter,
@@ -248,9 +248,9 @@ def test_concurrent_deferrals_keep_one_pending_job_per_feed(
         async with engine.open_async():
             await asyncio.to_thread(start.wait)
             if entry == "tick":
-                return await scheduling.tick(app, engine, WorkerOptions())
-            specs = [scheduling.JobSpec.poll(i) for i in feed_ids]
-            return await scheduling.defer_unique(engine, specs)
+                return await deferral.tick(app, engine, WorkerOptions())
+            specs = [deferral.JobSpec.poll(i) for i in feed_ids]
+            return await deferral.defer_unique(engine, specs)
 
     threads = [
         threading.Thread(target=lambda: outcomes.append(asyncio.run(one_scheduler())))

@@ -16,7 +16,7 @@ import pytest
 from rich.console import Console
 
 from summitwatch.app import App, open_app
-from summitwatch.scheduler import digest_tick, poll_job
+from summitwatch.embedded import digest_tick, poll_job
 from summitwatch.storage import catalog
 
 sys.path.insert(0, str(Path(__file__).parent))  # importlib mode: make the harness importable
