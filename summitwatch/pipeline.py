@@ -1,7 +1,7 @@
 """The pipeline's steps, each an idempotent function keyed by an id, and the runs built on them.
 
 The steps are: poll one feed (``poll_feed``; ``record_poll`` stores its outcome), extract the
-full text of one item (``extract_full_text``), classify items (``classify_items``), build one
+full text of one item (``extract_full_text``), classify what waits (``classify_pending``), build one
 recipient's digest for its due period and deliver one outbox message (both in
 ``summitwatch.digest_steps``). Each reads from the database whether its piece of work is still
 due and writes its outcome back, so running a step twice, or after another process did the work,
@@ -202,13 +202,6 @@ def _score(app: App, detector: Detector, todo: Sequence[ItemText]) -> tuple[int,
     )
     item_store.save_verdicts(app.db, [(t.id, v) for t, v in zip(todo, verdicts, strict=True)])
     return len(todo), sum(v.label for v in verdicts)
-
-
-def classify_items(app: App, item_ids: Sequence[int]) -> tuple[int, int]:
-    """Score those of ``item_ids`` without a verdict of the active model: (scored, flagged)."""
-    detector = app.detector()
-    todo = item_store.texts_to_classify(app.db, item_ids, detector.model.version)
-    return _score(app, detector, todo) if todo else (0, 0)
 
 
 def classify_pending(app: App, *, rescore: bool = False, batch: int = 500) -> tuple[int, int]:

@@ -21,10 +21,7 @@ from summitwatch.settings import SettingsError
 console = Console()
 
 
-def collect(
-    ctx: typer.Context,
-    once: Annotated[bool, typer.Option(help="Poll every due feed once and exit.")] = True,
-) -> None:
+def collect(ctx: typer.Context) -> None:
     """Poll the feeds that are due and store new items."""
     report = collect_with_progress(get_app(ctx))
     console.print(report.line())

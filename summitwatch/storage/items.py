@@ -50,20 +50,6 @@ def items_to_classify(
         ]
 
 
-def texts_to_classify(
-    db: Database, item_ids: Sequence[int], model_version: str, *, rescore: bool = False
-) -> list[ItemText]:
-    """Those of ``item_ids`` that :func:`items_to_classify` would return."""
-    with db.session() as s:
-        query = select(Item).where(
-            Item.id.in_(list(item_ids)), _classifiable(model_version, rescore, utcnow())
-        )
-        return [
-            ItemText(i.id, i.title, i.content or i.summary, i.language, i.published)
-            for i in s.scalars(query.order_by(Item.id))
-        ]
-
-
 def save_verdicts(db: Database, verdicts: Sequence[tuple[int, ClassifierVerdict]]) -> int:
     """Make ``verdicts`` the items' current ones; returns how many were stored.
 

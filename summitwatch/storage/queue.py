@@ -10,7 +10,7 @@ the ``(flagged, review_state, published)`` index. Filters that the index does no
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -18,10 +18,8 @@ from typing import Any
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from collectors.models import Entry
 from summitwatch.records import ItemView
 from summitwatch.storage.db import Database
-from summitwatch.storage.ingest import insert_entries
 from summitwatch.storage.items import _view
 from summitwatch.storage.models import Feed, Item, Review, Verdict
 
@@ -255,9 +253,3 @@ def latest_review_item(db: Database, reviewer: str) -> int | None:
             .order_by(Review.id.desc())
             .limit(1)
         )
-
-
-def add_entries(db: Database, feed_id: int | None, entries: Sequence[Entry]) -> list[int]:
-    """Store entries outside a poll (imports, tests); returns the new item ids."""
-    with db.session() as s:
-        return insert_entries(s, feed_id, entries, datetime.now(UTC))

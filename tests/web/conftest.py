@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from collectors import Entry
 from summitwatch.app import App, open_app
 from summitwatch.pipeline import classify_pending
-from summitwatch.storage import catalog, queue
+from summitwatch.storage import catalog, ingest
 from summitwatch.web.server import create_app
 
 BASE = "http://127.0.0.1:8765"
@@ -115,12 +115,16 @@ def add_stories(
     record, _ = catalog.add_feed(application.db, feed, name="Example News")
     ids = {}
     for uid, title, text, lang, hours in stories:
-        new = queue.add_entries(
-            application.db, record.id, [entry(uid, title, text, lang, hours, feed)]
-        )
+        new = add_entries(application, record.id, [entry(uid, title, text, lang, hours, feed)])
         ids[uid] = new[0]
     classify_pending(application)
     return ids
+
+
+def add_entries(application: App, feed_id: int, entries: list[Entry]) -> list[int]:
+    """Store entries as a poll would, outside one; returns the new item ids."""
+    with application.db.session() as s:
+        return ingest.insert_entries(s, feed_id, entries, datetime.now(UTC))
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from summitwatch.app import App
 from summitwatch.storage import catalog, queue
 from summitwatch.storage.queue import QueueFilter, decode_cursor, encode_cursor
 
-from .conftest import NOW, entry
+from .conftest import NOW, add_entries, entry
 
 
 @pytest.fixture
@@ -19,7 +19,7 @@ def many(application: App) -> list[tuple[object, int]]:
     feed, _ = catalog.add_feed(application.db, "https://many.example/rss")
     # 60 items on 12 distinct times: five share each timestamp, so ties need the id
     entries = [entry(f"m{n}", f"Item {n}", "text", "en", hours=n // 5) for n in range(60)]
-    ids = queue.add_entries(application.db, feed.id, entries)
+    ids = add_entries(application, feed.id, entries)
     return sorted(
         ((NOW - timedelta(hours=n // 5), i) for n, i in zip(range(60), ids, strict=True)),
         reverse=True,
