@@ -139,34 +139,51 @@ def review_command(
         current = pending.pop(0)
         shown += 1
         console.print(item_panel(current, f"{shown} of {total}"))
-        while True:
-            key = read_key()
-            if key in ("y", "n"):
-                decision = "confirm" if key == "y" else "reject"
-                review_store.add_review(app.db, current.id, decision, reviewer=who)
-                summary.reviewed.append((current.id, decision))
-                if key == "y":
-                    summary.confirmed += 1
-                else:
-                    summary.rejected += 1
-                console.print(f"  {decision}ed", style="green" if key == "y" else "red")
-                break
-            if key == "s":
-                summary.skipped += 1
-                break
-            if key == "u":
-                if _undo(app, summary, console, pending, current):
-                    shown -= 2  # both items will be shown again
-                    break
-                continue
-            if key == "q":
-                _report(console, summary)
-                return summary
-            console.print("  keys: y confirm, n reject, s skip, u undo, q quit")
+        step = _decide(app, console, summary, read_key, pending, current, who)
+        if step == "quit":
+            _report(console, summary)
+            return summary
+        if step == "undone":
+            shown -= 2  # both items will be shown again
         if not pending and cursor is None:
             break
     _report(console, summary)
     return summary
+
+
+def _decide(
+    app: App,
+    console: Console,
+    summary: ReviewSummary,
+    read_key: Callable[[], str],
+    pending: list[ItemView],
+    current: ItemView,
+    who: str,
+) -> str:
+    """Ask keys until one decides ``current``: "done", "undone" (the previous decision was
+    taken back and both items come again) or "quit"."""
+    while True:
+        key = read_key()
+        if key in ("y", "n"):
+            decision = "confirm" if key == "y" else "reject"
+            review_store.add_review(app.db, current.id, decision, reviewer=who)
+            summary.reviewed.append((current.id, decision))
+            if key == "y":
+                summary.confirmed += 1
+            else:
+                summary.rejected += 1
+            console.print(f"  {decision}ed", style="green" if key == "y" else "red")
+            return "done"
+        if key == "s":
+            summary.skipped += 1
+            return "done"
+        if key == "u":
+            if _undo(app, summary, console, pending, current):
+                return "undone"
+            continue
+        if key == "q":
+            return "quit"
+        console.print("  keys: y confirm, n reject, s skip, u undo, q quit")
 
 
 def _undo(

@@ -80,6 +80,12 @@ def create_app(
     ):
         web.include_router(module.router)
 
+    _add_api_docs(web)
+    _add_error_pages(web)
+    return web
+
+
+def _add_api_docs(web: FastAPI) -> None:
     @web.get("/api-docs", include_in_schema=False)
     def api_docs(request: Request) -> Response:
         schema = web.openapi()
@@ -90,14 +96,19 @@ def create_app(
         ]
         return render(request, "api_docs.html", title="JSON API", operations=operations)
 
-    def wants_html(request: Request) -> bool:
-        return not request.url.path.startswith(("/api/", "/export/")) and "text/html" in (
-            request.headers.get("accept", "")
-        )
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith(("/api/", "/export/")) and "text/html" in (
+        request.headers.get("accept", "")
+    )
+
+
+def _add_error_pages(web: FastAPI) -> None:
+    """Errors as a page for browsers and as JSON for the API and exports."""
 
     @web.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
-        if wants_html(request):
+        if _wants_html(request):
             return render(
                 request,
                 "error.html",
@@ -113,7 +124,7 @@ def create_app(
         problems = [
             f"{'.'.join(str(p) for p in e['loc'][1:]) or 'body'}: {e['msg']}" for e in exc.errors()
         ]
-        if wants_html(request):
+        if _wants_html(request):
             return render(
                 request,
                 "error.html",
@@ -123,5 +134,3 @@ def create_app(
                 message="; ".join(problems),
             )
         return JSONResponse({"detail": problems}, 422)
-
-    return web
