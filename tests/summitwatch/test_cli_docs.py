@@ -12,6 +12,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import typer
@@ -99,3 +100,42 @@ def test_version_and_short_help() -> None:
     assert short.exit_code == 0 and "Usage:" in short.output and "countries" in short.output
     sub = runner.invoke(app, ["feeds", "add", "-h"])
     assert sub.exit_code == 0 and "The feed's http(s) address." in sub.output
+
+
+def readme_commands() -> list[str]:
+    """Every ``summitwatch …`` line of the README's shell blocks, comments cut."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    lines, inside = [], False
+    for line in readme.splitlines():
+        if line.startswith("```"):
+            inside = line.strip() in ("```sh", "```bash", "```console")
+            continue
+        text = line.split("#", 1)[0].strip()
+        if inside and text.startswith("summitwatch "):
+            lines.append(text)
+    return lines
+
+
+def _resolve(words: list[str]) -> tuple[_click.Command, list[str]]:
+    """The command a README line names, and the words left for its options and arguments."""
+    paths = dict(TREE)
+    path, rest = "summitwatch", list(words[1:])
+    while rest and not rest[0].startswith("-") and f"{path} {rest[0]}" in paths:
+        path = f"{path} {rest.pop(0)}"
+    return paths[path], rest
+
+
+@pytest.mark.parametrize("line", readme_commands(), ids=readme_commands())
+def test_every_readme_command_exists_with_its_options(line: str) -> None:
+    """A command the README shows is one the CLI has, with options it takes: a renamed
+    command or a dropped option fails here before a reader meets it."""
+    command, rest = _resolve(line.split())
+    root_options = {o for p in typer.main.get_command(app).params for o in getattr(p, "opts", ())}
+    known = {
+        o for p in command.params for o in getattr(p, "opts", ()) + getattr(p, "secondary_opts", ())
+    }
+    for word in rest:
+        option = word.split("=", 1)[0]
+        if option.startswith("--"):
+            assert option in known | root_options, f"{line}: {option} is not an option"
+    assert not isinstance(command, TyperGroup) or "--help" in rest, f"{line}: names a group"
