@@ -4,7 +4,8 @@
 the batch path the pipeline uses (one matrix product for the whole batch), ``classify`` the
 single-item one. A verdict is flagged when its calibrated score reaches the threshold *and* a
 pair of states with at least one watched state was found: a summit we cannot name is shown as a
-near miss, never as an alert.
+near miss, never as an alert. An item that names no watched state at all is ruled out from the
+gazetteer scan alone (``classifier.screen``), before the cues, the model and the explanations.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from classifier.event import read_event
 from classifier.features import Analysis, analyse
 from classifier.gazetteer import Gazetteer
 from classifier.reasons import CUES, reason
+from classifier.screen import RULED_OUT, RuledOut, screen
 from classifier.verdict import Evidence, Verdict
 
 if TYPE_CHECKING:  # scikit-learn costs a second at import; commands that never score skip it
@@ -45,12 +47,15 @@ class Detector:
         threshold: float = 0.5,
         gazetteer: Gazetteer | None = None,
         lexicon: CueLexicon | None = None,
+        rule_out: bool = True,
     ) -> None:
         self.model = model
         self.watched = frozenset(watched)
         self.threshold = threshold
         self.gazetteer = gazetteer or Gazetteer.default()
         self.lexicon = lexicon or CueLexicon.default()
+        # off only to measure what the rule saves and to check it changes no label
+        self.rule_out = rule_out
 
     def analyse(self, title: str, text: str, on: date | None = None) -> Analysis:
         return analyse(title, text, self.gazetteer, self.lexicon, on)
@@ -61,8 +66,43 @@ class Detector:
         return self.classify_many([ItemInput(title, text, lang, published)])[0]
 
     def classify_many(self, items: Sequence[ItemInput], *, explain: bool = True) -> list[Verdict]:
-        if not items:
-            return []
+        verdicts: dict[int, Verdict] = {}
+        kept: list[int] = []
+        for k, item in enumerate(items):
+            ruled = (
+                screen(item.title, item.text, self.gazetteer, self.watched, item.published)
+                if self.rule_out
+                else None
+            )
+            if ruled is None:
+                kept.append(k)
+            else:
+                verdicts[k] = self._ruled_out(item, ruled)
+        scored = self._score([items[k] for k in kept], explain) if kept else []
+        verdicts.update(zip(kept, scored, strict=True))
+        return [verdicts[k] for k in range(len(items))]
+
+    def _ruled_out(self, item: ItemInput, ruled: RuledOut) -> Verdict:
+        """Score 0: with no watched state named, no pair for a verdict can be found."""
+        scan = Analysis(item.title, item.text, ruled.title_mentions, ruled.text_mentions, (), ())
+        return Verdict(
+            score=0.0,
+            label=False,
+            countries=(),
+            visitor=None,
+            host=None,
+            status="unknown",
+            event_date=None,
+            place=None,
+            language=item.lang or _detect_language(item.title + " " + item.text),
+            model_version=self.model.version,
+            summary=f"Not a bilateral summit — {RULED_OUT}",
+            reasons=(RULED_OUT,),
+            evidence=_evidence(scan),
+        )
+
+    def _score(self, items: Sequence[ItemInput], explain: bool) -> list[Verdict]:
+        """The full path: cues, the pair of states, the model's score and its reasons."""
         analyses = [self.analyse(i.title, i.text, i.published) for i in items]
         all_facts = [
             read_event(a, self.watched, i.published) for a, i in zip(analyses, items, strict=True)

@@ -2,8 +2,9 @@
 
 Produces the figures ``summitwatch evaluate`` prints: precision, recall, F1, the confusion
 matrix, dyad accuracy (share of true positives whose predicted pair equals the labelled pair),
-the same per language, false-positive rates per hard-negative category, the worst errors and the
-scoring speed.
+the same per language, false-positive rates per hard-negative category, the worst errors, the
+scoring speed and, when the file labels them (``visitor``, ``host``, ``event_date``, ``place``,
+``status``), how well the event fields of the correctly flagged items were read.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import py3langid
 
 from classifier.detector import Detector, ItemInput
 from classifier.memory import memory_key
-from classifier.verdict import Example, Verdict
+from classifier.verdict import EventTruth, Example, Verdict
 
 
 @dataclass
@@ -57,6 +58,8 @@ class Report:
     by_category: dict[str, dict[str, Any]]
     items_per_second: float
     errors: list[dict[str, Any]] = field(default_factory=list)
+    # empty when the file labels no event fields (see ``event_fields``)
+    event_fields: dict[str, Any] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -70,6 +73,7 @@ class Report:
             "by_category": self.by_category,
             "items_per_second": self.items_per_second,
             "errors": self.errors,
+            "event_fields": self.event_fields,
         }
 
 
@@ -140,6 +144,11 @@ def report(
         if bool(example.label) != verdict.label:
             errors.append((abs(example.label - verdict.score), example, verdict))
     errors.sort(key=lambda t: t[0], reverse=True)
+    hits = [
+        (e.event, v)
+        for e, v in zip(examples, verdicts, strict=True)
+        if e.label and v.label and e.event
+    ]
     return Report(
         n=len(examples),
         overall=overall.summary(),
@@ -163,4 +172,42 @@ def report(
             }
             for _, e, v in errors[:worst]
         ],
+        event_fields=event_fields(hits),
     )
+
+
+def event_fields(hits: Sequence[tuple[EventTruth, Verdict]]) -> dict[str, Any]:
+    """Accuracy of the event fields on correctly flagged items with labelled fields.
+
+    ``status_accuracy``: held / announced as labelled. ``visitor_host_accuracy``: both roles as
+    labelled (both None for a meeting in a third country). ``date_found``: share of the items
+    whose text states a date where a date was read from the text (a publication date standing
+    in for an unstated one does not count); ``date_exact``: and it is the labelled day.
+    ``place_accuracy``: the city as labelled, None where the text names none (case-insensitive).
+    Each ``*_n`` is the number of items the share is taken over.
+    """
+    if not hits:
+        return {}
+    statuses = [(t.status, v.status) for t, v in hits if t.status]
+    dated = [(t.event_date, v) for t, v in hits if t.event_date]
+    stated = [(day, v.event_date) for day, v in dated if v.event_date and not v.date_inferred]
+    return {
+        "n": len(hits),
+        "status_accuracy": _share(sum(a == b for a, b in statuses), len(statuses)),
+        "status_n": len(statuses),
+        "visitor_host_accuracy": _share(
+            sum((t.visitor, t.host) == (v.visitor, v.host) for t, v in hits), len(hits)
+        ),
+        "date_n": len(dated),
+        "date_found": _share(len(stated), len(dated)),
+        "date_exact": _share(sum(a == b for a, b in stated), len(dated)),
+        "place_accuracy": _share(sum(_same_place(t.place, v.place) for t, v in hits), len(hits)),
+    }
+
+
+def _same_place(truth: str | None, read: str | None) -> bool:
+    return (truth or "").casefold() == (read or "").casefold()
+
+
+def _share(k: int, n: int) -> float:
+    return round(k / n, 4) if n else 0.0

@@ -26,6 +26,7 @@ from sklearn.feature_extraction import DictVectorizer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
+from threadpoolctl import threadpool_limits
 
 from classifier.confirmed import ConfirmedEvents
 from classifier.features import SIGN_PRIORS, Analysis, masked_text, structured_features
@@ -131,6 +132,19 @@ class SummitModel:
         labels: Sequence[int],
         watched: Collection[str],
         weights: Sequence[float] | None = None,
+    ) -> SummitModel:
+        # One BLAS thread: lbfgs makes thousands of calls on vectors too small to share out; on
+        # a loaded machine each waited for a descheduled worker (40-50 s instead of 4, same
+        # iterations). One thread also keeps the sums, and so the model, reproducible.
+        with threadpool_limits(limits=1):
+            return self._fit(analyses, labels, watched, weights)
+
+    def _fit(
+        self,
+        analyses: Sequence[Analysis],
+        labels: Sequence[int],
+        watched: Collection[str],
+        weights: Sequence[float] | None,
     ) -> SummitModel:
         y = np.asarray(labels, dtype=int)
         w = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=float)

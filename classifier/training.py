@@ -18,6 +18,7 @@ import tempfile
 from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import joblib
 
@@ -29,7 +30,7 @@ from classifier.features import analyse
 from classifier.gazetteer import Gazetteer
 from classifier.memory import ReviewMemory, memory_key, memory_text
 from classifier.model import SummitModel, training_key
-from classifier.verdict import Example, TrainingDataError
+from classifier.verdict import EventTruth, Example, TrainingDataError
 
 log = logging.getLogger(__name__)
 DATA_DIR = Path(__file__).parent / "data"
@@ -62,6 +63,7 @@ def read_jsonl(path: Path) -> list[Example]:
                         category=obj.get("category"),
                         id=str(obj.get("id") or f"{path.name}:{number}"),
                         published=_published(obj.get("published")),
+                        event=_event_truth(obj),
                     )
                 )
             except (ValueError, KeyError, TypeError) as exc:
@@ -69,6 +71,27 @@ def read_jsonl(path: Path) -> list[Example]:
                     f"{path}:{number}: not a labelled example ({exc})"
                 ) from None
     return examples
+
+
+_EVENT_FIELDS = ("visitor", "host", "event_date", "place", "status")
+
+
+def _event_truth(obj: dict[str, Any]) -> EventTruth | None:
+    """The labelled event fields of a positive record, when the file has them."""
+    if int(obj["label"]) != 1 or not any(k in obj for k in _EVENT_FIELDS):
+        return None
+
+    def code(key: str) -> str | None:
+        value = obj.get(key)
+        return str(value).upper() if value else None
+
+    return EventTruth(
+        visitor=code("visitor"),
+        host=code("host"),
+        event_date=_published(obj.get("event_date")),
+        place=str(obj["place"]) if obj.get("place") else None,
+        status=str(obj["status"]) if obj.get("status") else None,
+    )
 
 
 def _published(value: object) -> date | None:

@@ -42,6 +42,17 @@ class Verdict:
 
 
 @dataclass(frozen=True, slots=True)
+class EventTruth:
+    """The labelled facts of a summit (files such as dev2.jsonl): what the verdict should read."""
+
+    visitor: str | None = None  # None when the leaders met in a third country
+    host: str | None = None
+    event_date: date | None = None  # only when the text states day and month
+    place: str | None = None  # city in English, None when the text names none
+    status: str | None = None  # "held" | "announced"
+
+
+@dataclass(frozen=True, slots=True)
 class Example:
     """A labelled training or evaluation example."""
 
@@ -59,6 +70,8 @@ class Example:
     reviewed: bool = False
     # when it was published: a confirmed report dates the summit for the other reports of it
     published: date | None = None
+    # labelled event fields, when the file has them (evaluation only; training ignores them)
+    event: EventTruth | None = None
 
 
 class TrainingDataError(ValueError):
