@@ -118,6 +118,23 @@ def classify_inputs(app: App, inputs: Iterable[ItemInput], as_json: bool, consol
         console.print("  reasons: " + "; ".join(verdict.reasons), highlight=False)
 
 
+def _print_event_fields(fields: dict[str, Any], console: Console) -> None:
+    """Event-field accuracy on the correctly flagged items, when the file labels them."""
+    if not fields or not fields.get("n"):
+        return
+
+    def share(key: str) -> str:
+        value = fields.get(key)
+        return "n/a" if value is None else f"{value:.3f}"
+
+    console.print(
+        f"event fields on {fields['n']} correct flags: status={share('status_accuracy')}  "
+        f"visitor and host={share('visitor_host_accuracy')}  place={share('place_accuracy')}  "
+        f"date found={share('date_found')} exact={share('date_exact')} "
+        f"(of {fields.get('date_n', 0)} with a stated date)"
+    )
+
+
 def print_report(report: Report, console: Console) -> None:
     o = report.overall
     console.print(
@@ -139,6 +156,7 @@ def print_report(report: Report, console: Console) -> None:
             f"{row['f1']:.3f}",
         )
     console.print(table)
+    _print_event_fields(report.event_fields, console)
     if report.by_category:
         cats = Table(title="flag rate by category")
         for column in ("category", "n", "flagged", "rate"):
