@@ -189,10 +189,12 @@ def main() -> None:
 
     from feed_server import loopback_hosts
 
+    # the farm listens on 127.0.x.y, which the address policy refuses unless allowed
     settings = FetchSettings(
         max_concurrency=args.concurrency, per_host_concurrency=args.per_host,
         parse_workers=args.workers, read_timeout=args.timeout,
         total_timeout=max(FetchSettings().total_timeout, args.timeout),
+        allow_private_networks=True,
     )  # fmt: skip
     fast, slow = parse_costs()
     print(

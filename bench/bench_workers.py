@@ -92,7 +92,9 @@ def prepare(url: str, folder: Path, feed_urls: list[str]) -> Path:
     config = folder / "summitwatch.toml"
     config.write_text(
         f'[database]\nurl = "{url}"\n[runner]\nmode = "workers"\n'
-        f'[collector]\nparse_workers = 0\n[outbox]\ndir = "{folder / "outbox"}"\n',
+        # allow_private_networks: the farm listens on 127.0.x.y, refused by default
+        f"[collector]\nparse_workers = 0\nallow_private_networks = true\n"
+        f'[outbox]\ndir = "{folder / "outbox"}"\n',
         encoding="utf-8",
     )
     app = open_app(config, env={})

@@ -8,27 +8,33 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import importlib.util
 import multiprocessing
 import os
-import sys
 import time
 from collections.abc import AsyncIterator, Callable, Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from http.cookiejar import CookieJar
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import httpx
 
 from collectors import schedule
+from collectors.addresses import AddressPolicy, Blocked, Permit, Resolver, system_resolver
+from collectors.client import new_client
 from collectors.dispatch import run_bounded
 from collectors.fulltext import extract_main_text
 from collectors.links import host_of
-from collectors.models import FeedParseError, FeedState, FetchResult, FetchSettings, ParsedFeed
+from collectors.models import (
+    FeedParseError,
+    FeedProbe,
+    FeedState,
+    FetchResult,
+    FetchSettings,
+    ParsedFeed,
+)
 from collectors.parser import parse_feed
 from collectors.report import (
     body_digest,
@@ -36,6 +42,7 @@ from collectors.report import (
     gone_message,
     http_failure_message,
     success_result,
+    without_retry,
 )
 from collectors.transfer import Download, TransferError, describe_failure, download
 
@@ -47,33 +54,24 @@ _FEED_ACCEPT = (
 _PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 
 
-class _NoCookies(CookieJar):
-    """Feeds need no cookies, and one client shared by thousands of feeds should not carry
-    any; http.cookiejar's bookkeeping also costs a noticeable share of each request."""
-
-    def extract_cookies(self, response: Any, request: Any) -> None:
-        return None
-
-    def add_cookie_header(self, request: Any) -> None:
-        return None
-
-
-def _skip_repeated_failed_import() -> None:
-    # httpcore runs "import sniffio" inside every lock it creates; when sniffio is not installed
-    # each attempt searches sys.path again, about a millisecond per request. Recording the
-    # absence once makes those imports fail at once, exactly as they would anyway.
-    if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
-        sys.modules["sniffio"] = None  # type: ignore[assignment]
-
-
 class FeedFetcher:
+    """Every request goes through the address policy (``collectors.addresses``): ``resolver``
+    replaces DNS and ``permit`` vouches for addresses the policy would refuse, both for tests.
+    A caller-supplied ``transport`` replaces the network, and with it the policy's connect-time
+    check; it exists for in-memory test transports only."""
+
     def __init__(
         self,
         settings: FetchSettings = FetchSettings(),
         *,
         transport: httpx.AsyncBaseTransport | None = None,
+        resolver: Resolver | None = None,
+        permit: Permit | None = None,
     ) -> None:
         self.settings = settings
+        self.policy = AddressPolicy(
+            settings.allow_private_networks, resolver or system_resolver, permit
+        )
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
         self._pool: Executor | None = None
@@ -85,24 +83,7 @@ class FeedFetcher:
         )
 
     async def __aenter__(self) -> FeedFetcher:
-        s = self.settings
-        _skip_repeated_failed_import()
-        self._client = httpx.AsyncClient(
-            transport=self._transport,
-            follow_redirects=False,
-            timeout=httpx.Timeout(
-                connect=s.connect_timeout,
-                read=s.read_timeout,
-                write=s.read_timeout,
-                pool=s.total_timeout,
-            ),
-            limits=httpx.Limits(
-                max_connections=max(1, s.max_concurrency),
-                max_keepalive_connections=max(1, s.max_concurrency),
-            ),
-            cookies=_NoCookies(),
-            headers={"User-Agent": s.user_agent, "Accept-Encoding": "gzip, deflate"},
-        )
+        self._client = new_client(self.settings, self.policy, self._transport)
         self._pool = self._new_pool()
         return self
 
@@ -169,6 +150,28 @@ class FeedFetcher:
 
     async def fetch(self, state: FeedState, now: datetime | None = None) -> FetchResult:
         """Poll one feed; problems come back as a result with status "error", never raised."""
+        result, _ = await self._poll(state, now)
+        return result
+
+    async def probe(self, url: str) -> FeedProbe:
+        """Poll a URL that is not watched yet, exactly as ``fetch`` would (the UI's check)."""
+        result, got = await self._poll(FeedState(url=url), None)
+        return FeedProbe(
+            result=result,
+            final_url=got.final_url if got else url,
+            redirects=got.redirects if got else (),
+            error=without_retry(result.error_message) if result.error_message else None,
+        )
+
+    async def refusal(self, url: str) -> str | None:
+        """Why the address policy refuses ``url``, found without connecting; None if it may be
+        fetched. A name that does not resolve is refused too: nothing could be fetched there.
+        Needs no ``async with``: it resolves but opens no connection."""
+        return await self.policy.refusal(url)
+
+    async def _poll(
+        self, state: FeedState, now: datetime | None
+    ) -> tuple[FetchResult, Download | None]:
         if self._client is None:
             raise RuntimeError("FeedFetcher must be used as 'async with FeedFetcher(...)'")
         fetched_at = now or datetime.now(UTC)
@@ -181,28 +184,22 @@ class FeedFetcher:
         try:
             got, latency = await self._download(state.url, headers)
         except Exception as exc:
+            # refusals by the address policy land here too: a "blocked" result, no new_url
             error = describe_failure(exc, state.url, self._timeouts)
-            return failure_result(
-                self.settings,
-                state,
-                fetched_at,
-                error.kind,
-                error.message,
-                latency=time.perf_counter() - started,
+            latency = time.perf_counter() - started
+            failed = failure_result(
+                self.settings, state, fetched_at, error.kind, error.message, latency=latency
             )
+            return failed, None
         try:
-            return await self._interpret(state, got, fetched_at, latency)
+            return await self._interpret(state, got, fetched_at, latency), got
         except Exception as exc:  # a bug must cost one feed, not the whole run
-            return failure_result(
-                self.settings,
-                state,
-                fetched_at,
-                "parse",
-                f"Unexpected failure: {exc!r}.",
-                latency=latency,
-                http_status=got.status,
-                new_url=got.moved_to,
-            )
+            message = f"Unexpected failure: {exc!r}."
+            failed = failure_result(
+                self.settings, state, fetched_at, "parse", message,
+                latency=latency, http_status=got.status, new_url=got.moved_to,
+            )  # fmt: skip
+            return failed, got
 
     async def _interpret(
         self, state: FeedState, got: Download, fetched_at: datetime, latency: float
@@ -249,13 +246,24 @@ class FeedFetcher:
         )
 
     async def fetch_full_text(self, url: str) -> str | None:
-        """Main text of the article at ``url``; None on any failure (callers keep the summary)."""
+        """Main text of the article at ``url``; None on any failure (callers keep the summary).
+
+        The page is fetched like a feed, through the address policy: an article link is chosen
+        by the feed's publisher, so it is no more trusted than a redirect.
+        """
         try:
             got, _ = await self._download(url, {"Accept": _PAGE_ACCEPT})
             if got.status != 200 or not got.body:
                 return None
             return await self._off_loop(extract_main_text, got.body, got.final_url)
-        except (TransferError, httpx.HTTPError, TimeoutError, BrokenProcessPool, ValueError):
+        except (
+            Blocked,
+            TransferError,
+            httpx.HTTPError,
+            TimeoutError,
+            BrokenProcessPool,
+            ValueError,
+        ):
             return None
 
 

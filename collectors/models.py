@@ -29,6 +29,9 @@ class FetchSettings:
     # A server may ask for a week's pause through Expires or Retry-After; a watched feed should
     # still be looked at daily, so every server-requested delay is clipped to this.
     max_delay: timedelta = timedelta(hours=24)
+    # Loopback, private, link-local (cloud metadata) and other non-public addresses are refused
+    # for feeds, redirects and article pages unless this is true (collectors.addresses).
+    allow_private_networks: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +95,17 @@ class FetchResult:
     # reports and the benchmark's split of where the time goes.
     parse_s: float = 0.0
     body_bytes: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class FeedProbe:
+    """A poll of a URL that is not watched yet (the web UI's feed check): the result a real
+    poll would store, where the redirects led, and the error without its retry schedule."""
+
+    result: FetchResult
+    final_url: str
+    redirects: tuple[str, ...]
+    error: str | None
 
 
 class FeedParseError(Exception):

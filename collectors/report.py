@@ -12,6 +12,15 @@ from collectors import schedule
 from collectors.models import FeedState, FetchResult, FetchSettings, ParsedFeed
 from collectors.transfer import Download
 
+# Appended to every failure message; the web UI's one-off check shows the sentence without it.
+NEXT_ATTEMPT = "; next attempt in "
+
+
+def without_retry(message: str) -> str:
+    """``message`` without the retry schedule that ``failure_result`` appended."""
+    head, found, _ = message.partition(NEXT_ATTEMPT)
+    return head + "." if found else message
+
 
 def body_digest(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
@@ -40,7 +49,7 @@ def http_failure_message(
     what = f"The server answered HTTP {status}" + (f" {reason}" if reason else "")
     if status in (429, 503) and headers.get("retry-after"):
         what += f" and asked to wait (Retry-After: {headers['retry-after'].strip()})"
-    return f"{what}; next attempt in {delay_phrase(delay)}."
+    return f"{what}{NEXT_ATTEMPT}{delay_phrase(delay)}."
 
 
 def failure_result(
@@ -65,7 +74,7 @@ def failure_result(
             next_check_at = schedule.after_failure(settings, fetched_at, failures)
             if kind != "http":
                 message = (
-                    f"{message.rstrip('.')}; next attempt in "
+                    f"{message.rstrip('.')}{NEXT_ATTEMPT}"
                     + delay_phrase(next_check_at - fetched_at)
                     + "."
                 )

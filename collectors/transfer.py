@@ -1,8 +1,9 @@
 """One HTTP download, done by hand where httpx's conveniences would be unsafe or lossy.
 Redirects are followed manually so that permanent moves (301/308) can be told apart from
-temporary ones and loops reported as loops. The body is read raw and decompressed here with a
-bounded inflater, because a generic decoder may expand one small network chunk of a gzip bomb
-into tens of megabytes before anyone can count; here the size cap holds at every step."""
+temporary ones, loops reported as loops, and every hop put through the address policy. The
+body is read raw and decompressed here with a bounded inflater, because a generic decoder may
+expand one small network chunk of a gzip bomb into tens of megabytes before anyone can count;
+here the size cap holds at every step."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 import httpx
+
+from collectors.addresses import AddressRefused, Blocked, check_url
 
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 PERMANENT_CODES = frozenset({301, 308})
@@ -34,6 +37,7 @@ class Download:
     body: bytes
     final_url: str
     moved_to: str | None
+    redirects: tuple[str, ...] = ()  # every hop after the first URL, in order
 
 
 def _megabytes(limit: int) -> str:
@@ -105,6 +109,19 @@ async def read_body(response: httpx.Response, max_bytes: int) -> bytes:
     return b"".join(parts)
 
 
+def _next_hop(current: str, status: int, location: str, visited: set[str]) -> str:
+    """The vetted-so-far target of a redirect: a web URL, without credentials, not seen yet."""
+    if not location:
+        raise TransferError("http", f"HTTP {status} redirect without a Location header.")
+    target = urljoin(current, location).split("#", 1)[0]
+    check_url(target, redirect=True)
+    if target in visited:
+        raise TransferError(
+            "redirect_loop", f"Redirect loop: {current} sends the client back to {target}."
+        )
+    return target
+
+
 async def download(
     client: httpx.AsyncClient,
     url: str,
@@ -113,41 +130,41 @@ async def download(
     max_redirects: int,
     max_bytes: int,
 ) -> Download:
-    """GET ``url`` following up to ``max_redirects`` redirects; body read only on 2xx."""
+    """GET ``url`` following up to ``max_redirects`` redirects; body read only on 2xx.
+
+    Redirects are followed here, one request per hop, so that each hop goes through the
+    client's vetting transport like the first request; AddressRefused names the hop.
+    """
+    check_url(url)
     current, moved_to, still_permanent = url, None, True
-    visited = {url}
+    visited: set[str] = {url}
+    chain: list[str] = []
     for _ in range(max_redirects + 1):
-        async with client.stream("GET", current, headers=dict(headers)) as response:
-            status = response.status_code
-            if status in REDIRECT_CODES:
-                location = response.headers.get("location", "").strip()
-                if not location:
-                    raise TransferError(
-                        "http", f"HTTP {status} redirect without a Location header."
-                    )
-                target = urljoin(current, location).split("#", 1)[0]
-                if urlsplit(target).scheme not in ("http", "https"):
-                    raise TransferError("http", f"Redirect to a non-web address refused: {target}.")
-                if target in visited:
-                    raise TransferError(
-                        "redirect_loop",
-                        f"Redirect loop: {current} sends the client back to {target}.",
-                    )
-                still_permanent = still_permanent and status in PERMANENT_CODES
-                if still_permanent:
-                    moved_to = target
-                visited.add(target)
-                current = target
-                continue
-            body = await read_body(response, max_bytes) if 200 <= status < 300 else b""
-            return Download(
-                status=status,
-                reason=response.reason_phrase,
-                headers={key.lower(): value for key, value in response.headers.items()},
-                body=body,
-                final_url=current,
-                moved_to=moved_to,
-            )
+        try:
+            async with client.stream("GET", current, headers=dict(headers)) as response:
+                status = response.status_code
+                if status in REDIRECT_CODES:
+                    location = response.headers.get("location", "").strip()
+                    target = _next_hop(current, status, location, visited)
+                    still_permanent = still_permanent and status in PERMANENT_CODES
+                    if still_permanent:
+                        moved_to = target
+                    visited.add(target)
+                    chain.append(target)
+                    current = target
+                    continue
+                body = await read_body(response, max_bytes) if 200 <= status < 300 else b""
+                return Download(
+                    status=status,
+                    reason=response.reason_phrase,
+                    headers={key.lower(): value for key, value in response.headers.items()},
+                    body=body,
+                    final_url=current,
+                    moved_to=moved_to,
+                    redirects=tuple(chain),
+                )
+        except AddressRefused as exc:
+            raise exc.after_redirect(current) if chain else exc from None
     raise TransferError("too_many_redirects", f"More than {max_redirects} redirects; gave up.")
 
 
@@ -156,6 +173,8 @@ def describe_failure(exc: Exception, url: str, timeouts: str) -> TransferError:
     host = urlsplit(url).hostname or url
     if isinstance(exc, TransferError):
         return exc
+    if isinstance(exc, Blocked):
+        return TransferError(exc.kind, exc.message)
     if isinstance(exc, TimeoutError | httpx.TimeoutException):
         return TransferError("timeout", f"{host} did not answer in time ({timeouts}).")
     if isinstance(exc, httpx.ConnectError):

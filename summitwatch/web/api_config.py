@@ -69,11 +69,8 @@ async def add_feed(request: Request, body: FeedIn) -> FeedAdded:
 @router.post("/feeds/check", response_model=FeedCheckOut, tags=["feeds"])
 async def check(request: Request, body: CheckIn) -> FeedCheckOut:
     """Fetch and parse a feed URL without storing anything."""
-    allow = bool(app_of(request).settings["collector.allow_private_networks"])
     try:
-        found = await check_feed(
-            body.url, allow_private=allow, **request.app.state.feed_check_options
-        )
+        found = await check_feed(app_of(request), body.url, **request.app.state.feed_check_options)
     except FeedCheckError as exc:
         raise HTTPException(400, str(exc)) from None
     return _check_out(found)

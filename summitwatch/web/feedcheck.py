@@ -1,29 +1,25 @@
-"""Vetting a feed URL typed into the UI: address policy, then a live fetch and parse.
+"""Checking a feed URL typed into the web UI, with the collector's own fetcher and parser.
 
-A URL is refused when its host resolves to a private, loopback, link-local, multicast, reserved
-or unspecified address (unless ``collector.allow_private_networks``), so the UI cannot be used to probe the
-network it runs in. Redirects are followed by hand, at most five, and each hop is vetted the same
-way. Each request is pinned to the address that was vetted (the Host header and TLS SNI keep the
-name), so a DNS answer that changes between the check and the connection cannot slip through.
+The check is one poll by ``collectors.FeedFetcher`` with the application's fetch settings, so
+the address policy (``collector.allow_private_networks``), the redirect limit, the size cap and
+the parser are the ones polling uses: what the check accepts is what polling will read. This
+module only words the outcome for the form and the API. ``resolver`` and ``permit`` are the
+collector's test seams (``create_app(feed_check_options=...)``).
 """
 
 from __future__ import annotations
 
 import asyncio
-import ipaddress
-import socket
-from collections.abc import Awaitable, Callable, Sequence
+import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit, urlunsplit
 
-import feedparser
-import httpx
+from collectors import FeedFetcher, FeedProbe, FetchSettings
+from collectors.addresses import Permit, Resolver
+from summitwatch.app import App
 
-MAX_REDIRECTS = 5
-MAX_BYTES = 5 * 1024 * 1024
-USER_AGENT = "SummitWatch/0.1 (feed check; +https://github.com/summitwatch)"
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-Resolver = Callable[[str, int], Awaitable[Sequence[str]]]
+# The collector's kinds for a body that was fetched but holds no feed.
+_NOT_A_FEED = frozenset({"empty", "not_a_feed", "parse"})
 
 
 class FeedCheckError(ValueError):
@@ -40,144 +36,84 @@ class FeedCheck:
     problem: str | None  # a recoverable parse problem
 
 
-def refusal(address: str) -> str | None:
-    """Why ``address`` may not be fetched from the UI, or None when it is a public address."""
-    ip: IPAddress = ipaddress.ip_address(address)
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    for test, why in (
-        (ip.is_loopback, "a loopback address"),
-        (ip.is_link_local, "a link-local address"),
-        (ip.is_unspecified, "an unspecified address"),
-        (ip.is_multicast, "a multicast address"),
-        (ip.is_private, "a private address"),
-        (ip.is_reserved, "a reserved address"),
-        (not ip.is_global, "not a public address"),
-    ):
-        if test:
-            return why
-    return None
+def check_settings(application: App) -> FetchSettings:
+    """Polling's settings, parsing in this process: one check must not start a parse pool."""
+    # imported here: the pipeline pulls in the classifier, which the web pages mostly do without
+    from summitwatch.pipeline import fetch_settings
+
+    return dataclasses.replace(fetch_settings(application), parse_workers=0)
 
 
-async def system_resolver(host: str, port: int) -> Sequence[str]:
-    try:
-        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror as exc:
-        raise FeedCheckError(f"{host}: the name does not resolve ({exc.strerror})") from None
-    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+def _clause(why: str) -> str:
+    # The collector's sentences start with a capital; inside the UI's line they read on.
+    return why[:1].lower() + why[1:]
 
 
-def parse_url(url: str) -> tuple[str, str, int]:
-    """(scheme, host, port) of an absolute http(s) URL, else FeedCheckError."""
-    try:
-        parts = urlsplit(url.strip())
-        port = parts.port
-    except ValueError as exc:
-        raise FeedCheckError(f"{url!r} is not a valid URL ({exc})") from None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise FeedCheckError(f"{url!r}: expected an http:// or https:// URL")
-    if parts.username or parts.password:
-        raise FeedCheckError(f"{url!r}: URLs with credentials are not accepted")
-    return parts.scheme, parts.hostname, port or (443 if parts.scheme == "https" else 80)
+def _sentence(url: str, why: str) -> str:
+    return f"{url}: {_clause(why)}"
 
 
-async def vet(
-    url: str,
-    *,
-    allow_private: bool,
-    resolver: Resolver = system_resolver,
-    permit: Callable[[str], bool] | None = None,
-) -> str:
-    """The address to connect to for ``url``; FeedCheckError when the policy refuses it."""
-    _, host, port = parse_url(url)
-    addresses = await resolver(host, port)
-    if not addresses:
-        raise FeedCheckError(f"{host}: the name does not resolve")
-    if not allow_private:
-        for address in addresses:
-            why = refusal(address)
-            if why is not None and not (permit and permit(address)):
-                raise FeedCheckError(
-                    f"{url}: {host} resolves to {address}, {why}; feeds on private networks "
-                    "are refused (setting collector.allow_private_networks)"
-                )
-    return addresses[0]
-
-
-def _pinned(url: str, address: str) -> tuple[str, str]:
-    """The URL rewritten to connect to ``address``, and the Host header naming the original."""
-    parts = urlsplit(url)
-    literal = f"[{address}]" if ":" in address else address
-    netloc = literal + (f":{parts.port}" if parts.port else "")
-    host_header = parts.netloc.rsplit("@", 1)[-1]
-    return urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, "")), host_header
-
-
-async def fetch_vetted(
-    url: str,
-    *,
-    allow_private: bool,
-    resolver: Resolver = system_resolver,
-    permit: Callable[[str], bool] | None = None,
-    timeout: float = 10.0,
-) -> tuple[str, bytes, tuple[str, ...]]:
-    """GET ``url`` following up to five vetted redirects: (final URL, body, redirect chain)."""
-    chain: list[str] = []
-    async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client:
-        for _ in range(MAX_REDIRECTS + 1):
-            address = await vet(url, allow_private=allow_private, resolver=resolver, permit=permit)
-            target, host_header = _pinned(url, address)
-            request = client.build_request(
-                "GET",
-                target,
-                headers={
-                    "Host": host_header,
-                    "User-Agent": USER_AGENT,
-                    "Accept-Encoding": "gzip, deflate",
-                },
-                extensions={"sni_hostname": urlsplit(url).hostname or ""},
-            )
-            try:
-                response = await client.send(request, stream=True)
-            except httpx.HTTPError as exc:
-                raise FeedCheckError(f"{url}: {type(exc).__name__}: {exc}") from None
-            try:
-                if response.is_redirect:
-                    location = response.headers.get("location", "")
-                    url = urljoin(url, location)
-                    chain.append(url)
-                    continue
-                if response.status_code >= 400:
-                    raise FeedCheckError(f"{url}: the server answered HTTP {response.status_code}")
-                body = bytearray()
-                async for chunk in response.aiter_bytes():
-                    body.extend(chunk)
-                    if len(body) > MAX_BYTES:
-                        raise FeedCheckError(f"{url}: larger than {MAX_BYTES // 2**20} MB")
-                return url, bytes(body), tuple(chain)
-            finally:
-                await response.aclose()
-    raise FeedCheckError(f"{url}: more than {MAX_REDIRECTS} redirects")
+def _verdict(url: str, probe: FeedProbe) -> FeedCheck:
+    result = probe.result
+    if probe.error is not None:
+        if result.error_kind in _NOT_A_FEED:
+            found = _clause(probe.error.rstrip("."))
+            raise FeedCheckError(f"{probe.final_url}: no feed found there ({found})")
+        raise FeedCheckError(_sentence(url, probe.error))
+    if not result.entries and not result.feed_title:
+        raise FeedCheckError(f"{probe.final_url}: no feed found there (no entries)")
+    return FeedCheck(
+        url=probe.final_url,
+        title=result.feed_title,
+        entries=len(result.entries),
+        language=result.feed_language,
+        redirects=probe.redirects,
+        problem=result.bozo_message,
+    )
 
 
 async def check_feed(
+    application: App,
     url: str,
     *,
-    allow_private: bool,
-    resolver: Resolver = system_resolver,
-    permit: Callable[[str], bool] | None = None,
-    timeout: float = 10.0,
+    resolver: Resolver | None = None,
+    permit: Permit | None = None,
 ) -> FeedCheck:
-    """Fetch and parse ``url``; FeedCheckError when it is refused or is not a feed."""
-    final, body, chain = await fetch_vetted(
-        url, allow_private=allow_private, resolver=resolver, permit=permit, timeout=timeout
-    )
-    parsed = await asyncio.to_thread(
-        feedparser.parse, body, sanitize_html=False, resolve_relative_uris=False
-    )
-    feed = parsed.get("feed", {})
-    entries = len(parsed.get("entries", []))
-    problem = str(parsed.get("bozo_exception", "")) if parsed.get("bozo") else None
-    if entries == 0 and not feed.get("title"):
-        raise FeedCheckError(f"{final}: no feed found there ({problem or 'no entries'})")
-    return FeedCheck(final, feed.get("title"), entries, feed.get("language"), chain, problem)
+    """Poll and parse ``url`` as the collector would; FeedCheckError when refused or no feed."""
+    url = url.strip()
+    fetcher = FeedFetcher(check_settings(application), resolver=resolver, permit=permit)
+    async with fetcher:
+        probe = await fetcher.probe(url)
+    return _verdict(url, probe)
+
+
+async def refusals(
+    application: App,
+    urls: Sequence[str],
+    *,
+    resolver: Resolver | None = None,
+    permit: Permit | None = None,
+) -> list[str | None]:
+    """For each URL, why the address policy refuses it (None: accepted), without fetching."""
+    fetcher = FeedFetcher(check_settings(application), resolver=resolver, permit=permit)
+    limit = asyncio.Semaphore(20)  # an OPML file may list hundreds of names to resolve
+
+    async def one(url: str) -> str | None:
+        async with limit:
+            why = await fetcher.refusal(url)
+        return None if why is None else _sentence(url, why)
+
+    return list(await asyncio.gather(*(one(url.strip()) for url in urls)))
+
+
+async def vet(
+    application: App,
+    url: str,
+    *,
+    resolver: Resolver | None = None,
+    permit: Permit | None = None,
+) -> None:
+    """FeedCheckError when the address policy refuses ``url``; nothing is fetched."""
+    (why,) = await refusals(application, [url], resolver=resolver, permit=permit)
+    if why is not None:
+        raise FeedCheckError(why)

@@ -16,7 +16,7 @@ from summitwatch.records import FeedRecord, RecipientRecord
 from summitwatch.settings import SettingsError, normalise_countries
 from summitwatch.storage import catalog
 from summitwatch.validation import validate_recipient
-from summitwatch.web.feedcheck import FeedCheck, FeedCheckError, check_feed, vet
+from summitwatch.web.feedcheck import FeedCheck, FeedCheckError, check_feed, refusals, vet
 
 
 class OpError(ValueError):
@@ -73,16 +73,16 @@ async def add_feed(
 ) -> tuple[FeedRecord, bool, FeedCheck | None]:
     """Vet the URL, check it is a live feed (unless ``skip_check``), then store it.
 
-    The address policy applies even with ``skip_check``: only the parse may be skipped.
+    The address policy applies even with ``skip_check``: only the fetch and parse are skipped.
+    ``check_options`` are the collector's test seams (``resolver``, ``permit``).
     """
-    allow = bool(application.settings["collector.allow_private_networks"])
     url = url.strip()
     check: FeedCheck | None = None
     try:
         if skip_check:
-            await vet(url, allow_private=allow, **check_options)
+            await vet(application, url, **check_options)
         else:
-            check = await check_feed(url, allow_private=allow, **check_options)
+            check = await check_feed(application, url, **check_options)
     except FeedCheckError as exc:
         raise OpError(str(exc)) from None
     title = name.strip()[:300] or (check.title if check and check.title else "")
@@ -109,20 +109,9 @@ async def import_opml(
         entries = parse_opml(data)
     except OpmlError as exc:
         raise OpError(f"OPML file: {exc}") from None
-    allow = bool(application.settings["collector.allow_private_networks"])
-    limit = asyncio.Semaphore(20)
-
-    async def vetted(url: str) -> str | None:
-        async with limit:
-            try:
-                await vet(url, allow_private=allow, **check_options)
-                return None
-            except FeedCheckError as exc:
-                return str(exc)
-
-    refusals = await asyncio.gather(*(vetted(e.url) for e in entries))
+    found = await refusals(application, [e.url for e in entries], **check_options)
     added, refused = 0, []
-    for entry, why in zip(entries, refusals, strict=True):
+    for entry, why in zip(entries, found, strict=True):
         if why is not None:
             refused.append(why)
             continue

@@ -17,7 +17,9 @@ from collector_server import FeedServer, Reply, fixture_bytes
 from collectors import FeedFetcher, FeedState, FetchResult, FetchSettings
 
 NOW = datetime(2026, 5, 13, 12, 0, tzinfo=UTC)
-FAST = FetchSettings(parse_workers=0, connect_timeout=2, read_timeout=2, total_timeout=5)
+FAST = FetchSettings(
+    allow_private_networks=True, parse_workers=0, connect_timeout=2, read_timeout=2, total_timeout=5
+)
 FEED = fixture_bytes("rss20_agency_en.xml")
 RU_TITLE = "Президенты Казахстана и Узбекистана провели переговоры в Ташкенте"
 
@@ -243,7 +245,13 @@ def test_500_repeatedly_backs_off_up_to_the_cap_and_keeps_polling(feed_server: F
 
 def test_timeout_is_reported_quickly(feed_server: FeedServer) -> None:
     url = feed_server.route("/slow", Reply(body=FEED, delay=3))
-    settings = FetchSettings(parse_workers=0, connect_timeout=1, read_timeout=0.3, total_timeout=1)
+    settings = FetchSettings(
+        allow_private_networks=True,
+        parse_workers=0,
+        connect_timeout=1,
+        read_timeout=0.3,
+        total_timeout=1,
+    )
     result = poll(url, settings=settings)
     assert (result.status, result.error_kind) == ("error", "timeout")
     assert result.latency_s < 1.5
@@ -283,7 +291,7 @@ def test_body_over_cap_is_refused_without_reading_it_all(
     feed_server: FeedServer, reply: Reply
 ) -> None:
     url = feed_server.route("/big", reply)
-    settings = FetchSettings(parse_workers=0, max_body_bytes=CAP)
+    settings = FetchSettings(allow_private_networks=True, parse_workers=0, max_body_bytes=CAP)
     tracemalloc.start()
     try:
         result = poll(url, settings=settings)

@@ -27,10 +27,20 @@ def collect(states: list[FeedState], settings: FetchSettings) -> list[tuple[floa
 
 
 LIMIT_CASES = [
-    pytest.param(FetchSettings(parse_workers=0, per_host_concurrency=2), 2, id="per-host-2"),
-    pytest.param(FetchSettings(parse_workers=0, per_host_concurrency=5), 5, id="per-host-5"),
     pytest.param(
-        FetchSettings(parse_workers=0, max_concurrency=3, per_host_concurrency=10),
+        FetchSettings(allow_private_networks=True, parse_workers=0, per_host_concurrency=2),
+        2,
+        id="per-host-2",
+    ),
+    pytest.param(
+        FetchSettings(allow_private_networks=True, parse_workers=0, per_host_concurrency=5),
+        5,
+        id="per-host-5",
+    ),
+    pytest.param(
+        FetchSettings(
+            allow_private_networks=True, parse_workers=0, max_concurrency=3, per_host_concurrency=10
+        ),
         3,
         id="global-3",
     ),
@@ -54,7 +64,8 @@ def test_results_stream_as_feeds_finish(feed_server: FeedServer) -> None:
     slow = feed_server.route("/slow", Reply(body=FEED, delay=1.0))
     fast = [feed_server.route(f"/fast{i}", Reply(body=FEED)) for i in range(5)]
     results = collect(
-        [FeedState(url=slow), *(FeedState(url=u) for u in fast)], FetchSettings(parse_workers=0)
+        [FeedState(url=slow), *(FeedState(url=u) for u in fast)],
+        FetchSettings(allow_private_networks=True, parse_workers=0),
     )
     assert results[-1][1].url == slow
     assert all(at < 0.9 for at, r in results[:-1])
@@ -66,7 +77,10 @@ def test_failures_do_not_stop_the_run(feed_server: FeedServer) -> None:
         "error": feed_server.route("/broken", Reply(500)),
         "gone": feed_server.route("/gone", Reply(410)),
     }
-    results = collect([FeedState(url=u) for u in urls.values()], FetchSettings(parse_workers=0))
+    results = collect(
+        [FeedState(url=u) for u in urls.values()],
+        FetchSettings(allow_private_networks=True, parse_workers=0),
+    )
     assert {r.url: r.status for _, r in results} == {u: s for s, u in urls.items()}
 
 
@@ -76,7 +90,10 @@ def test_parsing_in_worker_processes(feed_server: FeedServer) -> None:
         FeedState(url=feed_server.route(f"/{name}", Reply(body=fixture_bytes(name))))
         for name in names
     ]
-    results = {r.url: r for _, r in collect(states, FetchSettings(parse_workers=2))}
+    results = {
+        r.url: r
+        for _, r in collect(states, FetchSettings(allow_private_networks=True, parse_workers=2))
+    }
     titles = [results[s.url].feed_title for s in states]
     assert titles == [
         "Steppe Wire & Partners — Diplomacy",
@@ -101,7 +118,9 @@ FULL_TEXT_CASES = [
 @pytest.mark.parametrize("workers", [0, 1], ids=["in-process", "worker"])
 def test_full_text(feed_server: FeedServer, reply: Reply, phrase: str | None, workers: int) -> None:
     url = feed_server.route("/article", reply)
-    settings = FetchSettings(parse_workers=workers, read_timeout=0.5, total_timeout=1)
+    settings = FetchSettings(
+        allow_private_networks=True, parse_workers=workers, read_timeout=0.5, total_timeout=1
+    )
 
     async def run() -> str | None:
         async with FeedFetcher(settings) as fetcher:
@@ -117,4 +136,8 @@ def test_full_text(feed_server: FeedServer, reply: Reply, phrase: str | None, wo
 def test_fetcher_outside_its_context_is_a_programming_error(feed_server: FeedServer) -> None:
     url = feed_server.route("/feed", Reply(body=FEED))
     with pytest.raises(RuntimeError, match="async with"):
-        asyncio.run(FeedFetcher(FetchSettings(parse_workers=0)).fetch(FeedState(url=url)))
+        asyncio.run(
+            FeedFetcher(FetchSettings(allow_private_networks=True, parse_workers=0)).fetch(
+                FeedState(url=url)
+            )
+        )
