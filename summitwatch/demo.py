@@ -20,7 +20,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from summitwatch import pipeline
+from summitwatch import modelstore, pipeline
 from summitwatch.app import open_app
 from summitwatch.storage import items as item_store
 
@@ -90,13 +90,15 @@ def run_demo(workdir: Path, console: Console, overrides: Mapping[str, Any] | Non
             **(overrides or {}),
             "smtp.host": "",
             "collector.parse_workers": 0,
+            # the demo feeds are served on 127.0.0.1, which the address policy refuses otherwise
+            "collector.allow_private_networks": True,
             "database.url": f"sqlite:///{(workdir / 'summitwatch.db').resolve()}",
             "outbox.dir": str((workdir / "outbox").resolve()),
         }
         app = open_app(config, settings)
         console.print(f"serving {len(demo_feed_files())} demo feeds at {base_url}")
-        console.print("training or loading the model from seeds/ ...")
-        app.detector()
+        if not modelstore.prepare_model(app, console.print):
+            console.print("model: cached, trained from seeds/")
         report = pipeline.run_cycle(app, force_digest=True)
     console.print(report.collect.line())
     console.print(f"{report.scored} items classified, {report.flagged} flagged")

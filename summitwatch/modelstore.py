@@ -10,6 +10,8 @@ folds, since both models may remember it), so the reviewer sees whether it got b
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +28,7 @@ from classifier.training import (
     combine,
     load_or_train,
     load_seeds,
+    model_path,
     read_jsonl,
     save_model,
     train,
@@ -55,9 +58,44 @@ def cache_dir(app: Any) -> Path:
     return base / "models"
 
 
+class ModelNotTrained(RuntimeError):
+    """No model is active and the seed model is not in the cache: ``prepare_model`` (or
+    ``summitwatch train``) must run first. Training is an explicit step, never a getter's."""
+
+
 def seed_model(app: Any) -> SummitModel:
+    """The cached seed model; ``ModelNotTrained`` when the cache has none for these seeds."""
     examples = load_seeds(seeds_dir(app))
-    return load_or_train(examples, cache_dir(app), sources={"seeds": len(examples)})
+    path = model_path(cache_dir(app), examples)
+    if path.is_file():
+        try:
+            model = joblib.load(path)
+            if isinstance(model, SummitModel):
+                return model
+        except Exception as exc:  # a corrupt cache entry is rebuilt by prepare_model
+            log.warning("model cache %s unreadable (%s)", path, exc)
+    raise ModelNotTrained(
+        f"no model trained from {seeds_dir(app)} yet in {cache_dir(app)}: run `summitwatch train`"
+    )
+
+
+def prepare_model(app: Any, say: Callable[[str], None] | None = None) -> bool:
+    """Make sure a model is there to classify with: the active one, or the seed model, trained
+    now (with ``say`` told what is happening and how long it took) when the cache has none.
+    Returns True when it trained."""
+    current = registry.active(app.db)
+    if current is not None and current[0] and Path(current[0]).is_file():
+        return False
+    examples = load_seeds(seeds_dir(app))
+    if model_path(cache_dir(app), examples).is_file():
+        return False  # a file that cannot be read is retrained by load_or_train on first load
+    if say is not None:
+        say(f"training the model from {len(examples)} examples in {seeds_dir(app)} (first run)")
+    start = time.perf_counter()
+    load_or_train(examples, cache_dir(app), sources={"seeds": len(examples)}, force=True)
+    if say is not None:
+        say(f"model trained in {time.perf_counter() - start:.1f} s, cached in {cache_dir(app)}")
+    return True
 
 
 def active_model(app: Any) -> SummitModel:
@@ -115,6 +153,7 @@ def train_new(
     old_eval = new_eval = None
     if reviews:
         threshold = float(app.settings["classifier.threshold"])
+        prepare_model(app)  # the model to compare with: the seed model on a first training
         old = Detector(active_model(app), watched=app.watched, threshold=threshold)
         new = Detector(model, watched=app.watched, threshold=threshold)
         # both models may remember these reviews: score each as if it had never been made

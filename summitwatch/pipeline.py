@@ -25,6 +25,7 @@ from alerts import (
 )
 from classifier.detector import Detector, ItemInput
 from collectors import FeedFetcher, FetchResult, FetchSettings
+from summitwatch import modelstore
 from summitwatch.app import App
 from summitwatch.digest_steps import DigestPlan, build_digests, deliver
 from summitwatch.records import ItemText
@@ -205,7 +206,10 @@ def _score(app: App, detector: Detector, todo: Sequence[ItemText]) -> tuple[int,
 
 
 def classify_pending(app: App, *, rescore: bool = False, batch: int = 500) -> tuple[int, int]:
-    """Score items without a verdict, a batch at a time; returns (scored, flagged)."""
+    """Score items without a verdict, a batch at a time; returns (scored, flagged). On a new
+    installation the seed model is trained first, said in the log (the CLI says it on screen
+    before it gets here)."""
+    modelstore.prepare_model(app, log.info)
     scored = flagged = 0
     while True:
         detector = app.detector()

@@ -35,5 +35,11 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One model cache per test session, so the seed model trains once."""
-    return tmp_path_factory.mktemp("model-cache")
+    """One model cache per test session with the seed model trained into it once, as
+    ``summitwatch train`` (or a command's first-run step) would on a new machine."""
+    from classifier.training import load_or_train, load_seeds
+    from summitwatch.modelstore import PROJECT_SEEDS
+
+    cache = tmp_path_factory.mktemp("model-cache")
+    load_or_train(load_seeds(PROJECT_SEEDS), cache / "models")
+    return cache

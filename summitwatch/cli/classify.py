@@ -22,12 +22,14 @@ from classifier.detector import ItemInput
 from classifier.evaluation import Report
 from classifier.evaluation import evaluate as run_evaluation
 from classifier.training import read_jsonl
-from summitwatch import pipeline
+from summitwatch import modelstore, pipeline
 from summitwatch.app import App
 from summitwatch.cli.context import get_app
 from summitwatch.settings import SettingsError
 
 console = Console()
+# what the command does before its answer goes to stderr, so --json output stays parseable
+_say = Console(stderr=True).print
 
 
 def classify(
@@ -44,6 +46,7 @@ def classify(
 ) -> None:
     """Score text (argument, --file, or JSON Lines {"title","text"} on stdin), or stored items."""
     application = get_app(ctx)
+    modelstore.prepare_model(application, _say)
     if pending or rescore:
         scored, flagged = pipeline.classify_pending(application, rescore=rescore)
         console.print(f"{scored} items scored, {flagged} flagged")
@@ -58,7 +61,9 @@ def evaluate(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
 ) -> None:
     """Score a labelled file with the current model (never trains on it)."""
-    report = run_evaluation(get_app(ctx).detector(), read_jsonl(file))
+    application = get_app(ctx)
+    modelstore.prepare_model(application, _say)
+    report = run_evaluation(application.detector(), read_jsonl(file))
     if as_json:
         console.print_json(json.dumps(report.as_json(), ensure_ascii=False))
     else:

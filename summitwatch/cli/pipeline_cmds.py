@@ -39,6 +39,7 @@ def run(
         raise SettingsError(
             "runner.mode = workers: the scheduled loop runs in `summitwatch worker` processes"
         )
+    modelstore.prepare_model(application, console.print)
     if once:
         report = pipeline.run_cycle(application)
         console.print(report.collect.line())

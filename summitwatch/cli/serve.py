@@ -13,6 +13,7 @@ import typer
 import uvicorn
 from rich.console import Console
 
+from summitwatch import modelstore
 from summitwatch.cli.context import get_app
 from summitwatch.settings import SettingsError
 from summitwatch.web.server import create_app
@@ -27,6 +28,7 @@ def serve(
 ) -> None:
     """Start the review web UI and JSON API."""
     application = get_app(ctx)
+    modelstore.prepare_model(application, console.print)
     bind = host or str(application.settings["web.host"])
     where = port or int(application.settings["web.port"])
     listener = listen(bind, where)

@@ -24,7 +24,7 @@ from typing import Any
 from rich.console import Console
 
 from collectors import FeedFetcher, FetchSettings
-from summitwatch import pipeline
+from summitwatch import modelstore, pipeline
 from summitwatch.app import App, country_problem, open_app
 from summitwatch.settings import SettingsError, load_settings
 from summitwatch.workers import schema
@@ -93,6 +93,7 @@ def run_worker(
         options = replace(options, name=f"{socket.gethostname()}:{os.getpid()}")
     app, schema_line = open_worker_app(config, overrides)
     console.print(schema_line)
+    modelstore.prepare_model(app, console.print)
     app.detector()
     queues = ",".join(options.queues) or "all queues"
     console.print(

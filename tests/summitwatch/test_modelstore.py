@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from summitwatch import modelstore
 from summitwatch.app import open_app
 
@@ -41,3 +43,21 @@ def test_second_app_picks_up_a_newly_activated_model(tmp_path: Path, model_cache
     assert scheduler.detector().model.version == outcome.model.version
     web.close()
     scheduler.close()
+
+
+def test_training_is_an_explicit_step_never_a_getters(tmp_path: Path) -> None:
+    """On a new machine (empty model cache) asking for the model does not train it: the
+    explicit step does, once, saying what it does; after it the getter finds the model."""
+    overrides = {
+        "database.url": f"sqlite:///{tmp_path / 'sw.db'}",
+        "classifier.cache_dir": str(tmp_path / "fresh-cache"),
+    }
+    app = open_app(None, overrides, env={})
+    with pytest.raises(modelstore.ModelNotTrained, match="summitwatch train"):
+        modelstore.active_model(app)
+    said: list[str] = []
+    assert modelstore.prepare_model(app, said.append) is True
+    assert said[0].startswith("training the model from") and "model trained in" in said[1]
+    assert modelstore.prepare_model(app, said.append) is False and len(said) == 2
+    assert modelstore.active_model(app).version
+    app.close()
