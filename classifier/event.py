@@ -58,7 +58,9 @@ def pick_pair(analysis: Analysis, watched: Collection[str]) -> tuple[str, ...]:
     named = heads(analysis.title_mentions, analysis.title_cues) | heads(
         analysis.text_mentions, analysis.text_cues, OPENING
     )
-    ordered = sorted(named, key=lambda c: -weights.get(c, 0.0))
+    # ties broken by code: ``named`` is a set, whose order changes with the process's hash seed,
+    # and two processes (the embedded runner, a worker) must read the same pair
+    ordered = sorted(named, key=lambda c: (-weights.get(c, 0.0), c))
     if _venue_only(analysis, named, watched):
         return ()
     first = next((c for c in ordered if c in watched), None)
@@ -94,7 +96,8 @@ def read_event(
     event_date = find_date(top, reference) or relative_date(
         top[: len(analysis.title) + cut], reference
     )
-    status = _status(analysis, event_date, reference)
+    # without two states there is no meeting to be announced or held
+    status = _status(analysis, event_date, reference) if pair else "unknown"
     inferred = False
     if event_date is None and status == "held" and reference is not None:
         # a report of a meeting held is published within a day or two of it

@@ -68,15 +68,13 @@ def save_verdicts(db: Database, verdicts: Sequence[tuple[int, ClassifierVerdict]
         )
         if s.bind is not None and s.bind.dialect.name == "postgresql":
             query = query.with_for_update()
-        held: dict[int, int | None] = dict(s.execute(query).tuples().all())
+        held: dict[int, int | None] = {row[0]: row[1] for row in s.execute(query)}
         current = dict(
             s.execute(
                 select(Verdict.id, Verdict.model_version).where(
                     Verdict.id.in_([v for v in held.values() if v is not None])
                 )
-            )
-            .tuples()
-            .all()
+            ).all()
         )
         rows: list[dict[str, Any]] = []
         for item_id, v in verdicts:
