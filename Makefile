@@ -54,8 +54,11 @@ format: $(STAMP)
 
 bench: bench-collect bench-store bench-classify bench-digest bench-review
 
+# the collector alone on 1,000 feeds, then `summitwatch run --once` against rss2email 3.14 (in
+# .venv/bench-rss2email, never a project dependency) on the same 500-feed farm
 bench-collect: $(STAMP)
 	$(BIN)/python bench/bench_collect.py --feeds 1000
+	$(BIN)/python bench/bench_vs_rss2email.py --feeds 500 --hosts 50
 
 # storing 500 feeds x 20 new items, one feed per transaction and 50; PostgreSQL too when
 # BENCH_DATABASE_URL names a database it may wipe

@@ -52,12 +52,21 @@ LAST_MODIFIED = format_datetime(datetime(2026, 5, 12, 8, 0, tzinfo=UTC), usegmt=
 FAULTS = ("stalled", "failing", "garbage", "huge")
 
 
-def feed_body(index: int) -> bytes:
+# the words that name a Central Asian state's city: an item using none of them is ruled out by
+# the classifier's first scan, as most real news is
+CENTRAL_ASIAN = frozenset({"Astana", "Tashkent", "Bishkek", "Dushanbe", "Ashgabat"})
+ELSEWHERE = [w for w in WORDS if w not in CENTRAL_ASIAN]
+
+
+def feed_body(index: int, central_asian_share: float = 1.0) -> bytes:
+    """Feed ``index``: 20 items of random words; a ``central_asian_share`` of them may name a
+    Central Asian capital (1.0: every item can, the classifier's worst case)."""
     rng = random.Random(index)
     items = []
     for n in range(20):
-        title = " ".join(rng.choice(WORDS) for _ in range(9)).capitalize()
-        text = " ".join(rng.choice(WORDS) for _ in range(110))
+        words = WORDS if rng.random() < central_asian_share else ELSEWHERE
+        title = " ".join(rng.choice(words) for _ in range(9)).capitalize()
+        text = " ".join(rng.choice(words) for _ in range(110))
         items.append(
             f"<item><title>{title}</title>"
             f"<link>https://site{index % 997}.example/news/{index}/{n}?utm_source=rss</link>"
@@ -73,8 +82,17 @@ def feed_body(index: int) -> bytes:
 
 
 class Farm:
-    def __init__(self, feeds: int, latency: float, jitter: float, faulty: float, seed: int) -> None:
+    def __init__(
+        self,
+        feeds: int,
+        latency: float,
+        jitter: float,
+        faulty: float,
+        seed: int,
+        central_asian_share: float = 1.0,
+    ) -> None:
         self.feeds, self.latency, self.jitter = feeds, latency, jitter
+        self.central_asian_share = central_asian_share
         rng = random.Random(seed)
         faulty_ids = rng.sample(range(feeds), int(feeds * faulty))
         self.fault = {fid: FAULTS[n % len(FAULTS)] for n, fid in enumerate(faulty_ids)}
@@ -135,10 +153,12 @@ class Farm:
         if "gzip" in headers.get("accept-encoding", ""):
             body = self._gzipped.get(index)
             if body is None:
-                body = self._gzipped[index] = gzip.compress(feed_body(index), 6)
+                body = self._gzipped[index] = gzip.compress(
+                    feed_body(index, self.central_asian_share), 6
+                )
             extra["Content-Encoding"] = "gzip"
         else:
-            body = feed_body(index)
+            body = feed_body(index, self.central_asian_share)
         return self._send(writer, 200, extra, body)
 
     async def _endless(self, writer: asyncio.StreamWriter) -> None:
@@ -170,7 +190,9 @@ def loopback_hosts(count: int) -> list[str]:
 
 
 async def serve(args: argparse.Namespace) -> None:
-    farm = Farm(args.feeds, args.latency, args.jitter, args.faulty, args.seed)
+    farm = Farm(
+        args.feeds, args.latency, args.jitter, args.faulty, args.seed, args.central_asian_share
+    )
     hosts = loopback_hosts(args.hosts)
     server = await asyncio.start_server(farm.handle, hosts[0], args.port, backlog=4096)
     port = server.sockets[0].getsockname()[1]
@@ -203,6 +225,12 @@ def main() -> None:
     parser.add_argument("--jitter", type=float, default=0.05, help="extra random delay, up to")
     parser.add_argument("--faulty", type=float, default=0.0, help="share of faulty feeds (0-1)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--central-asian-share",
+        type=float,
+        default=1.0,
+        help="share of items that may name a Central Asian capital (1 = all)",
+    )
     asyncio.run(serve(parser.parse_args()))
 
 
