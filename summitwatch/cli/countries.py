@@ -15,7 +15,7 @@ from rich.console import Console
 
 from summitwatch.app import country_problem
 from summitwatch.cli.context import get_app
-from summitwatch.settings import SettingsError
+from summitwatch.settings import normalise_countries
 from summitwatch.storage import catalog
 
 console = Console()
@@ -32,13 +32,9 @@ def english_name(code: str) -> str:
 
 
 def check_code(code: str) -> str:
-    """``code`` upper-cased, or a ``SettingsError`` with the nearest valid code."""
-    code = code.strip().upper()
-    problem = country_problem(code)
-    if problem is not None:
-        hint = f"; did you mean {problem}?" if problem else ""
-        raise SettingsError(f"unknown country code {code!r}{hint}")
-    return code
+    """``code`` upper-cased, or a ``SettingsError`` with the nearest valid code (the check the
+    settings make of ``watch.countries``)."""
+    return normalise_countries([code], "country", country_problem)[0]
 
 
 @countries.command("list")
@@ -51,16 +47,17 @@ def countries_list(ctx: typer.Context) -> None:
 @countries.command("add")
 def countries_add(ctx: typer.Context, codes: Codes) -> None:
     """Watch one or more countries (ISO alpha-2 codes)."""
-    database = get_app(ctx).db
-    for code in [check_code(c) for c in codes]:
-        changed = catalog.set_country(database, code, True)
-        console.print(f"{code}: {'now watched' if changed else 'already watched'}")
+    _set_watched(ctx, codes, True, ("now watched", "already watched"))
 
 
 @countries.command("remove")
 def countries_remove(ctx: typer.Context, codes: Codes) -> None:
     """Stop watching countries."""
+    _set_watched(ctx, codes, False, ("no longer watched", "was not watched"))
+
+
+def _set_watched(ctx: typer.Context, codes: list[str], active: bool, said: tuple[str, str]) -> None:
     database = get_app(ctx).db
     for code in [check_code(c) for c in codes]:
-        changed = catalog.set_country(database, code, False)
-        console.print(f"{code}: {'no longer watched' if changed else 'was not watched'}")
+        changed = catalog.set_country(database, code, active)
+        console.print(f"{code}: {said[0] if changed else said[1]}")

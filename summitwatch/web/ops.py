@@ -24,12 +24,10 @@ class OpError(ValueError):
 
 
 def _code(raw: str) -> str:
-    code = raw.strip().upper()
-    problem = country_problem(code)
-    if problem is not None:
-        hint = f"; did you mean {problem}?" if problem else ""
-        raise OpError(f"country = {raw!r}: unknown ISO country code{hint}")
-    return code
+    try:
+        return normalise_countries([raw], "country", country_problem)[0]
+    except SettingsError as exc:
+        raise OpError(str(exc)) from None
 
 
 def watch_country(application: App, raw: str, active: bool = True) -> tuple[str, bool]:
