@@ -35,7 +35,7 @@ from collectors.parser import parse_with_feedparser
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from feed_server import feed_body  # noqa: E402
+from feed_server import feed_body, launch, loopback_hosts  # noqa: E402
 
 
 @dataclass
@@ -159,13 +159,7 @@ def start_server(args: argparse.Namespace) -> tuple[subprocess.Popen[str], int, 
         "--hosts", str(args.hosts), "--latency", str(args.latency), "--jitter", str(args.jitter),
         "--faulty", str(args.faulty),
     ]  # fmt: skip
-    server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-    assert server.stdout is not None
-    line = server.stdout.readline().split()
-    if not line or line[0] != "READY":
-        server.kill()
-        raise SystemExit("feed server did not start")
-    return server, int(line[1]), int(line[2])
+    return launch(command)
 
 
 def main() -> None:
@@ -186,8 +180,6 @@ def main() -> None:
         "--timeout", type=float, default=FetchSettings().read_timeout, help="read timeout (s)"
     )
     args = parser.parse_args()
-
-    from feed_server import loopback_hosts
 
     # the farm listens on 127.0.x.y, which the address policy refuses unless allowed
     settings = FetchSettings(

@@ -28,6 +28,9 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from feed_server import launch, loopback_hosts
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 R2E_VENV = ROOT / ".venv" / "bench-rss2email"
@@ -66,14 +69,8 @@ def start_farm(
         sys.executable, str(HERE / "feed_server.py"), "--feeds", str(feeds), "--hosts",
         str(hosts), "--latency", "0.05", "--jitter", "0.05", "--central-asian-share", str(share),
     ]  # fmt: skip
-    server = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-    assert server.stdout is not None
-    line = server.stdout.readline().split()
-    if not line or line[0] != "READY":
-        server.kill()
-        raise SystemExit("feed server did not start")
-    port = int(line[1])
-    addresses = [f"127.0.{1 + n // 250}.{1 + n % 250}" for n in range(hosts)]
+    server, port, _ = launch(command)
+    addresses = loopback_hosts(hosts)
     return server, [f"http://{addresses[i % hosts]}:{port}/feed/{i}" for i in range(feeds)]
 
 

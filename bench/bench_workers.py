@@ -66,13 +66,7 @@ def start_farm(args: argparse.Namespace) -> tuple[subprocess.Popen[str], int, in
         str(args.items), "--hosts", str(args.hosts), "--latency", str(args.latency),
         "--jitter", str(args.jitter),
     ]  # fmt: skip
-    farm = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-    assert farm.stdout is not None
-    line = farm.stdout.readline().split()
-    if not line or line[0] != "READY":
-        farm.kill()
-        raise SystemExit("feed farm did not start")
-    return farm, int(line[1]), int(line[2])
+    return feed_server.launch(command)
 
 
 def fresh_database(url: str) -> None:

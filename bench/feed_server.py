@@ -14,6 +14,7 @@ import gzip
 import random
 import resource
 import signal
+import subprocess
 from datetime import UTC, datetime
 from email.utils import format_datetime
 
@@ -183,6 +184,18 @@ class Farm:
             lines.append(f"Content-Length: {len(body)}")
         writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
         return True
+
+
+def launch(command: list[str]) -> tuple[subprocess.Popen[str], int, int]:
+    """Start a farm process (``command`` runs ``serve``) and wait for its READY line: the
+    process, the port and how many loopback addresses it listens on."""
+    farm = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    assert farm.stdout is not None
+    line = farm.stdout.readline().split()
+    if not line or line[0] != "READY":
+        farm.kill()
+        raise SystemExit("feed farm did not start")
+    return farm, int(line[1]), int(line[2])
 
 
 def loopback_hosts(count: int) -> list[str]:
