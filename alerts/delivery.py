@@ -58,7 +58,7 @@ class DeliveryReport:
 def backoff_delay(attempts: int, base: timedelta, cap: timedelta) -> timedelta:
     """Delay before the next try after `attempts` failed tries: base, 2*base, 4*base ... cap.
 
-    `collectors.schedule.backoff` is the same formula for feeds: leaf packages never import each
+    `collectors.recheck.backoff` is the same formula for feeds: leaf packages never import each
     other, so each keeps its own; inside `summitwatch`, workers mode's job retries use this one.
     """
     exponent = max(attempts - 1, 0)

@@ -21,7 +21,7 @@ from typing import TypeVar
 
 import httpx
 
-from collectors import schedule
+from collectors import recheck
 from collectors.addresses import AddressPolicy, Blocked, Permit, Resolver, system_resolver
 from collectors.client import new_client
 from collectors.dispatch import run_bounded
@@ -215,7 +215,7 @@ class FeedFetcher:
             return failed("gone", gone_message(s), status="gone")
         if not 200 <= status < 300:
             failures = state.consecutive_failures + 1
-            next_at = schedule.after_failure(s, fetched_at, failures, got.headers, status)
+            next_at = recheck.after_failure(s, fetched_at, failures, got.headers, status)
             message = http_failure_message(status, got.reason, got.headers, next_at - fetched_at)
             return failed("http", message, next_check_at=next_at)
         if state.body_hash is not None and body_digest(got.body) == state.body_hash:

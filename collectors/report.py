@@ -8,7 +8,7 @@ import hashlib
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
-from collectors import schedule
+from collectors import recheck
 from collectors.models import FeedState, FetchResult, FetchSettings, ParsedFeed
 from collectors.transfer import Download
 
@@ -69,9 +69,9 @@ def failure_result(
     failures = state.consecutive_failures + 1
     if next_check_at is None:
         if status == "gone":
-            next_check_at = schedule.after_gone(settings, fetched_at)
+            next_check_at = recheck.after_gone(settings, fetched_at)
         else:
-            next_check_at = schedule.after_failure(settings, fetched_at, failures)
+            next_check_at = recheck.after_failure(settings, fetched_at, failures)
             if kind != "http":
                 message = (
                     f"{message.rstrip('.')}{NEXT_ATTEMPT}"
@@ -120,7 +120,7 @@ def success_result(
         etag, last_modified = got.headers.get("etag"), got.headers.get("last-modified")
         body_hash = body_digest(got.body)
     ttl = parsed.ttl if parsed else None
-    next_check_at = schedule.after_success(settings, fetched_at, state.interval, got.headers, ttl)
+    next_check_at = recheck.after_success(settings, fetched_at, state.interval, got.headers, ttl)
     return FetchResult(
         url=state.url,
         status=status,

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from collectors import FetchSettings
-from collectors.schedule import after_failure, after_success, backoff, retry_after
+from collectors.recheck import after_failure, after_success, backoff, retry_after
 
 NOW = datetime(2026, 5, 13, 12, 0, tzinfo=UTC)
 S = FetchSettings()

@@ -78,7 +78,8 @@ def after_success(
 
 
 def backoff(settings: FetchSettings, failures: int) -> timedelta:
-    """base * 2^(failures-1), capped."""
+    """base * 2^(failures-1), capped. ``alerts.delivery.backoff_delay`` is the same formula
+    for mail: leaf packages never import each other, so each keeps its own."""
     doublings = min(max(failures - 1, 0), _MAX_DOUBLINGS)
     try:
         delay: timedelta = settings.backoff_base * (2**doublings)
