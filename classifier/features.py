@@ -180,34 +180,9 @@ def structured_features(analysis: Analysis, watched: Collection[str]) -> dict[st
 
     Counts are bucketed (``_eq2``, ``_ge3``) rather than raw: a raw count of states or leaders
     lets a linear model reward "many leaders", which is exactly what a multilateral summit has.
+    The order of the names is the order of the model's columns: keep it.
     """
-    f: dict[str, float] = {}
-    strong = [m for m in analysis.mentions if m.kind in STRONG_KINDS]
-    states = {m.code for m in strong}
-    title_states = {m.code for m in analysis.title_mentions if m.kind in STRONG_KINDS}
-    leader_states = {m.code for m in analysis.mentions if m.kind == "leader"}
-    title_leader_states = {m.code for m in analysis.title_mentions if m.kind == "leader"}
-    watched_states = states & set(watched)
-    weights = state_weights(analysis)
-    ranked = sorted(weights.values(), reverse=True)
-    total = sum(ranked) or 1.0
-
-    f["states_eq2"] = float(len(states) == 2)
-    f["states_ge3"] = float(len(states) >= 3)
-    f["states_ge4"] = float(len(states) >= 4)
-    f["title_states_eq2"] = float(len(title_states) == 2)
-    f["title_states_ge3"] = float(len(title_states) >= 3)
-    f["watched_named"] = float(bool(watched_states))
-    f["watched_in_title"] = float(bool(title_states & set(watched)))
-    f["leader_states_eq1"] = float(len(leader_states) == 1)
-    f["leader_states_eq2"] = float(len(leader_states) == 2)
-    f["leader_states_ge3"] = float(len(leader_states) >= 3)
-    f["watched_leader"] = float(bool(leader_states & set(watched)))
-    f["title_leaders_ge1"] = float(len(title_leader_states) >= 1)
-    f["top2_share"] = sum(ranked[:2]) / total
-    f["third_state_share"] = (ranked[2] / total) if len(ranked) > 2 else 0.0
-    f["pair_with_watched"] = float(len(states) >= 2 and bool(watched_states))
-
+    f, states, leader_states = _state_features(analysis, watched)
     title_counts = Counter(c.cue for c in analysis.title_cues)
     text_counts = Counter(c.cue for c in analysis.text_cues)
     cut = lead_end(analysis.text)
@@ -217,10 +192,66 @@ def structured_features(analysis: Analysis, watched: Collection[str]) -> dict[st
     for cue in TITLE_CUES:
         f[f"title:{cue}"] = float(title_counts[cue] > 0)
         f[f"lead:{cue}"] = float(lead_counts[cue] > 0)
+    f.update(_combinations(title_counts, text_counts, lead_counts, len(states), leader_states))
+    actors = actor_features(
+        (analysis.title_mentions, analysis.title_cues),
+        (analysis.text_mentions, analysis.text_cues),
+        cut,
+    )
+    if not actors.pop("ministers_count"):
+        for name in ("cue:ministerial", "title:ministerial", "lead:ministerial"):
+            f[name] = 0.0
+    f.update(actors)
+    return f
+
+
+def _state_features(
+    analysis: Analysis, watched: Collection[str]
+) -> tuple[dict[str, float], set[str], set[str]]:
+    """How many states and leaders are named, where, and how much the top two dominate; with
+    the states and the states whose leader is named, which later features use."""
+    strong = [m for m in analysis.mentions if m.kind in STRONG_KINDS]
+    states = {m.code for m in strong}
+    title_states = {m.code for m in analysis.title_mentions if m.kind in STRONG_KINDS}
+    leader_states = {m.code for m in analysis.mentions if m.kind == "leader"}
+    title_leader_states = {m.code for m in analysis.title_mentions if m.kind == "leader"}
+    watched_states = states & set(watched)
+    ranked = sorted(state_weights(analysis).values(), reverse=True)
+    total = sum(ranked) or 1.0
+    f = {
+        "states_eq2": float(len(states) == 2),
+        "states_ge3": float(len(states) >= 3),
+        "states_ge4": float(len(states) >= 4),
+        "title_states_eq2": float(len(title_states) == 2),
+        "title_states_ge3": float(len(title_states) >= 3),
+        "watched_named": float(bool(watched_states)),
+        "watched_in_title": float(bool(title_states & set(watched))),
+        "leader_states_eq1": float(len(leader_states) == 1),
+        "leader_states_eq2": float(len(leader_states) == 2),
+        "leader_states_ge3": float(len(leader_states) >= 3),
+        "watched_leader": float(bool(leader_states & set(watched))),
+        "title_leaders_ge1": float(len(title_leader_states) >= 1),
+        "top2_share": sum(ranked[:2]) / total,
+        "third_state_share": (ranked[2] / total) if len(ranked) > 2 else 0.0,
+        "pair_with_watched": float(len(states) >= 2 and bool(watched_states)),
+    }
+    return f, states, leader_states
+
+
+def _combinations(
+    title_counts: Counter[str],
+    text_counts: Counter[str],
+    lead_counts: Counter[str],
+    n_states: int,
+    leader_states: set[str],
+) -> dict[str, float]:
+    """Features of cues together: a call and no visit, a multilateral event with no bilateral
+    part, a trip that exists for the multilateral event."""
 
     def anywhere(cue: str) -> int:
         return title_counts[cue] + text_counts[cue]
 
+    f: dict[str, float] = {}
     meeting = title_counts["talks"] + title_counts["state_visit"] + title_counts["counterpart"]
     f["title_meeting_no_phone"] = float(meeting > 0 and title_counts["phone_call"] == 0)
     f["phone_no_visit"] = float(anywhere("phone_call") > 0 and anywhere("state_visit") == 0)
@@ -229,7 +260,7 @@ def structured_features(analysis: Analysis, watched: Collection[str]) -> dict[st
         len(leader_states) == 2
         and (text_counts["talks"] + text_counts["state_visit"] + meeting) > 0
     )
-    f["multilateral_and_many"] = float(anywhere("multilateral") > 0 and len(states) >= 3)
+    f["multilateral_and_many"] = float(anywhere("multilateral") > 0 and n_states >= 3)
     # a state or official visit is bilateral by definition, like talks on the sidelines: "came
     # to Astana for the SCO summit and a state visit" reports a bilateral summit too
     two_way = ("bilateral", "sidelines", "formal_visit")
@@ -255,15 +286,6 @@ def structured_features(analysis: Analysis, watched: Collection[str]) -> dict[st
     f["multilateral_share"] = anywhere("multilateral") / (
         1.0 + anywhere("talks") + anywhere("state_visit") + anywhere("bilateral")
     )
-    actors = actor_features(
-        (analysis.title_mentions, analysis.title_cues),
-        (analysis.text_mentions, analysis.text_cues),
-        cut,
-    )
-    if not actors.pop("ministers_count"):
-        for name in ("cue:ministerial", "title:ministerial", "lead:ministerial"):
-            f[name] = 0.0
-    f.update(actors)
     return f
 
 
