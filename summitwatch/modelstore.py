@@ -79,16 +79,21 @@ def seed_model(app: Any) -> SummitModel:
     )
 
 
+def model_ready(app: Any) -> bool:
+    """Whether a model is there to classify with, without loading it."""
+    current = registry.active(app.db)
+    if current is not None and current[0] and Path(current[0]).is_file():
+        return True
+    return model_path(cache_dir(app), load_seeds(seeds_dir(app))).is_file()
+
+
 def prepare_model(app: Any, say: Callable[[str], None] | None = None) -> bool:
     """Make sure a model is there to classify with: the active one, or the seed model, trained
     now (with ``say`` told what is happening and how long it took) when the cache has none.
     Returns True when it trained."""
-    current = registry.active(app.db)
-    if current is not None and current[0] and Path(current[0]).is_file():
+    if model_ready(app):
         return False
     examples = load_seeds(seeds_dir(app))
-    if model_path(cache_dir(app), examples).is_file():
-        return False  # a file that cannot be read is retrained by load_or_train on first load
     if say is not None:
         say(f"training the model from {len(examples)} examples in {seeds_dir(app)} (first run)")
     start = time.perf_counter()
