@@ -4,12 +4,16 @@ and a TestClient that talks to the FastAPI app in process."""
 from __future__ import annotations
 
 import re
+import socket
+import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 
 from collectors import Entry
@@ -151,3 +155,31 @@ def csrf_token(client: TestClient, page: str = "/queue") -> str:
     match = re.search(r'name="csrf-token" content="([^"]+)"', html)
     assert match, "page carries no CSRF token"
     return match.group(1)
+
+
+class Served:
+    """``create_app`` under uvicorn in a thread, listening on ``host`` (a loopback address)."""
+
+    def __init__(self, application: App, host: str = "127.0.0.1", log_level: str = "error") -> None:
+        with socket.socket() as s:
+            s.bind((host, 0))
+            self.port = int(s.getsockname()[1])
+        self.host = host
+        config = uvicorn.Config(
+            create_app(application, bind_host=host), host=host, port=self.port, log_level=log_level
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> str:
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.05)
+        return f"http://{self.host}:{self.port}"
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)

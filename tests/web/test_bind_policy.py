@@ -17,8 +17,7 @@ from summitwatch.app import App
 from summitwatch.settings import SettingsError
 from summitwatch.web.server import create_app
 
-from .conftest import BASE, make_app
-from .test_login_limits import Served
+from .conftest import BASE, Served, make_app
 
 
 @pytest.mark.parametrize(

@@ -6,22 +6,18 @@ packages).
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from summitwatch.app import App
 from summitwatch.storage import items as item_store
 from summitwatch.storage import reviews as review_store
-from summitwatch.web.server import create_app
 
-from .conftest import SCRIPT_TITLE, add_stories, make_app
+from .conftest import SCRIPT_TITLE, Served, add_stories, make_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -40,38 +36,6 @@ pytestmark = [
         "to run the browser tests",
     ),
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Served:
-    def __init__(self, application: App) -> None:
-        self.port = free_port()
-        config = uvicorn.Config(
-            create_app(application, bind_host="127.0.0.1"),
-            host="127.0.0.1",
-            port=self.port,
-            log_level="warning",
-        )
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> str:
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.05)
-        return f"http://127.0.0.1:{self.port}"
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +66,7 @@ def site(tmp_path: Path, model_cache: Path) -> Iterator[tuple[App, dict[str, int
         ],
         feed="https://evil.example/rss",
     )
-    with Served(application) as url:
+    with Served(application, log_level="warning") as url:
         yield application, ids, url
     application.close()
 

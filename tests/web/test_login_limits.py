@@ -10,15 +10,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
 
 from summitwatch.accounts import (
@@ -34,37 +30,9 @@ from summitwatch.storage import accounts as account_store
 from summitwatch.web.security import SESSION_COOKIE, Guard, _current
 from summitwatch.web.server import create_app
 
-from .conftest import BASE, make_app
+from .conftest import BASE, Served, make_app
 
 PASSWORD = "correct horse battery"
-
-
-class Served:
-    """``create_app`` under uvicorn in a thread, listening on ``host`` (a loopback address)."""
-
-    def __init__(self, application: App, host: str = "127.0.0.1") -> None:
-        with socket.socket() as s:
-            s.bind((host, 0))
-            self.port = int(s.getsockname()[1])
-        self.host = host
-        config = uvicorn.Config(
-            create_app(application, bind_host=host), host=host, port=self.port, log_level="error"
-        )
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> str:
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.05)
-        return f"http://{self.host}:{self.port}"
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
 
 
 @pytest.fixture
