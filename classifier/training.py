@@ -204,6 +204,19 @@ def save_model(model: SummitModel, path: Path) -> None:
             os.unlink(tmp)
 
 
+def load_model(path: Path) -> SummitModel | None:
+    """The model saved at ``path``; None when there is none or it cannot be read (logged:
+    a corrupt file is for the caller to replace, never fatal here)."""
+    if not path.is_file():
+        return None
+    try:
+        model = joblib.load(path)
+    except Exception as exc:
+        log.warning("model file %s unreadable (%s)", path, exc)
+        return None
+    return model if isinstance(model, SummitModel) else None
+
+
 def load_or_train(
     examples: Sequence[Example],
     cache_dir: Path,
@@ -212,13 +225,9 @@ def load_or_train(
     force: bool = False,
 ) -> SummitModel:
     path = model_path(cache_dir, examples)
-    if path.is_file() and not force:
-        try:
-            model = joblib.load(path)
-            if isinstance(model, SummitModel):
-                return model
-        except Exception as exc:  # a corrupt cache entry is rebuilt, never fatal
-            log.warning("model cache %s unreadable (%s); retraining", path, exc)
+    cached = None if force else load_model(path)
+    if cached is not None:
+        return cached
     model = train(examples, sources=sources)
     save_model(model, path)
     return model

@@ -17,7 +17,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import joblib
 import platformdirs
 
 from classifier.detector import Detector
@@ -26,6 +25,7 @@ from classifier.model import SummitModel
 from classifier.training import (
     as_reviewed,
     combine,
+    load_model,
     load_or_train,
     load_seeds,
     model_path,
@@ -65,15 +65,12 @@ class ModelNotTrained(RuntimeError):
 
 def seed_model(app: Any) -> SummitModel:
     """The cached seed model; ``ModelNotTrained`` when the cache has none for these seeds."""
-    examples = load_seeds(seeds_dir(app))
-    path = model_path(cache_dir(app), examples)
+    path = model_path(cache_dir(app), load_seeds(seeds_dir(app)))
+    model = load_model(path)
+    if model is not None:
+        return model
     if path.is_file():
-        try:
-            model = joblib.load(path)
-            if isinstance(model, SummitModel):
-                return model
-        except Exception as exc:  # a corrupt cache entry is rebuilt by prepare_model
-            log.warning("model cache %s unreadable (%s)", path, exc)
+        raise ModelNotTrained(f"model cache {path} is unreadable: run `summitwatch train`")
     raise ModelNotTrained(
         f"no model trained from {seeds_dir(app)} yet in {cache_dir(app)}: run `summitwatch train`"
     )
@@ -105,15 +102,10 @@ def prepare_model(app: Any, say: Callable[[str], None] | None = None) -> bool:
 
 def active_model(app: Any) -> SummitModel:
     current = registry.active(app.db)
-    path = Path(current[0]) if current is not None and current[0] else None
-    if path is not None and path.is_file():
-        try:
-            model = joblib.load(path)
-            if isinstance(model, SummitModel):
-                return model
-        except Exception as exc:  # fall back to the seed model rather than stop the pipeline
-            log.warning("active model %s unreadable (%s); using the seed model", path, exc)
-    return seed_model(app)
+    # an active model that cannot be read falls back to the seed model rather than stop the
+    # pipeline (load_model logged why)
+    model = load_model(Path(current[0])) if current is not None and current[0] else None
+    return model if model is not None else seed_model(app)
 
 
 def review_examples(app: Any) -> list[Example]:
