@@ -154,14 +154,9 @@ def _coerce(s: Setting, value: Any, origin: str) -> Any:
         low = -math.inf if s.minimum is None else s.minimum
         high = math.inf if s.maximum is None else s.maximum
         if not low <= out <= high:
-            raise fail(_range_words(s.minimum, s.maximum))
+            both = s.minimum is not None and s.maximum is not None
+            raise fail(f"a value {'from ' if both else ''}{s.range_text}")
     return out
-
-
-def _range_words(low: float | None, high: float | None) -> str:
-    if low is not None and high is not None:
-        return f"a value from {low:g} to {high:g}"
-    return f"a value >= {low:g}" if low is not None else f"a value <= {high:g}"
 
 
 def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:

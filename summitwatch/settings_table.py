@@ -30,6 +30,16 @@ class Setting:
     maximum: float | None = None
 
     @property
+    def range_text(self) -> str:
+        """The allowed range in words ("0 to 1", ">= 1"); empty for a setting without bounds.
+        The README's reference and the one-line errors both say it this way."""
+        low = None if self.minimum is None else f"{self.minimum:g}"
+        high = None if self.maximum is None else f"{self.maximum:g}"
+        if low and high:
+            return f"{low} to {high}"
+        return f">= {low}" if low else f"<= {high}" if high else ""
+
+    @property
     def env(self) -> str:
         return ENV_PREFIX + self.name.replace(".", "_").upper()
 
@@ -176,21 +186,13 @@ def render_value(value: Any) -> str:
     return str(value)
 
 
-def _range_words(s: Setting) -> str:
-    if s.minimum is None and s.maximum is None:
-        return ""
-    low = "" if s.minimum is None else f"{s.minimum:g}"
-    high = "" if s.maximum is None else f"{s.maximum:g}"
-    return f" Range: {low} to {high}." if low and high else f" At least {low}." if low else ""
-
-
 def reference_markdown() -> str:
     """The configuration reference table of the README, generated from ``SETTINGS``."""
     rows = ["| key | environment | type | default | meaning |", "|---|---|---|---|---|"]
     for s in SETTINGS:
         default = render_value(s.default) if s.default not in ("", []) else "(empty)"
         extra = f" One of: {', '.join(s.choices)}." if s.choices else ""
-        extra += _range_words(s)
+        extra += f" Range: {s.range_text}." if s.range_text else ""
         secret = " Secret: environment only, never printed." if s.secret else ""
         rows.append(
             f"| `{s.name}` | `{s.env}` | {s.type} | `{default}` | {s.help}{extra}{secret} |"
